@@ -115,7 +115,27 @@ def analyze_text(text: str, engine: Engine, config: Config, source: str = "text"
             key = (f.entity_type, r.start, r.end)
             if key not in best or best[key].score < f.score:
                 best[key] = f
-    return sorted(best.values(), key=lambda f: (f.start or 0, f.end or 0, f.entity_type))
+    found = sorted(best.values(), key=lambda f: (f.start or 0, f.end or 0, f.entity_type))
+    return join_adjacent_names(found, text)
+
+
+_NAME_GAP = re.compile(r"[ ,]{1,3}")
+
+
+def join_adjacent_names(findings: list[Finding], text: str) -> list[Finding]:
+    """ "GARCIA" + ", " + "MARIA" is one name, not two lone words (decide.py discounts those)."""
+    people = [f for f in findings if f.entity_type == "PERSON" and "Spacy" in f.source]
+    joined: list[Finding] = []
+    for f in people:
+        prev = joined[-1] if joined else None
+        if prev and prev.end is not None and f.start is not None and prev.end <= f.start \
+                and _NAME_GAP.fullmatch(text[prev.end : f.start]):  # fmt: skip
+            joined[-1] = replace(prev, end=f.end, text=text[prev.start : f.end],
+                                 score=max(prev.score, f.score))  # fmt: skip
+        else:
+            joined.append(f)
+    others = [f for f in findings if f not in people]
+    return sorted(others + joined, key=lambda f: (f.start or 0, f.end or 0, f.entity_type))
 
 
 def locate(findings: list[Finding], ocr: OcrText) -> list[Finding]:
@@ -131,3 +151,29 @@ def locate(findings: list[Finding], ocr: OcrText) -> list[Finding]:
             # Offsets index the joined OCR text, not a file: the contract keeps them null.
             out.append(replace(f, boxes=tuple(per_line.values()), start=None, end=None))
     return out
+
+
+def merge_duplicates(findings: list[Finding]) -> list[Finding]:
+    """One finding per value: the full-page and the region pass often read the same one.
+
+    Findings of one type whose boxes overlap are merged; the boxes are united so the
+    redaction covers every place either pass saw the value.
+    """
+    out: list[Finding] = []
+    for f in sorted(findings, key=lambda f: -f.score):
+        for i, g in enumerate(out):
+            if g.entity_type == f.entity_type and _overlaps(f, g):
+                boxes = g.boxes + tuple(b for b in f.boxes if b not in g.boxes)
+                out[i] = replace(g, boxes=boxes)
+                break
+        else:
+            out.append(f)
+    return out
+
+
+def _overlaps(a: Finding, b: Finding) -> bool:
+    for x in a.boxes:
+        for y in b.boxes:
+            if x.intersection(y) >= 0.3 * min(x.area, y.area):
+                return True
+    return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from phiguard.config import Config
 from phiguard.models import Finding
@@ -13,12 +14,29 @@ def normalize(value: str) -> str:
     return " ".join(value.casefold().split())
 
 
+# A lone capitalised word that spaCy calls a PERSON ("Wash" on a hand-hygiene sign, "Cap"
+# in a diagnosis list) is weak evidence; with patient context Presidio lifts it to 1.0
+# first, and 1.0 x 0.6 still passes the PERSON threshold.
+SINGLE_NAME_FACTOR = 0.6
+
+
+def weigh(f: Finding) -> Finding:
+    """Adjust scores for patterns of evidence the recognizers cannot see alone."""
+    if f.entity_type == "PERSON" and "SpacyRecognizer" in f.source and _single_word(f.text):
+        return replace(f, score=round(f.score * SINGLE_NAME_FACTOR, 3))
+    return f
+
+
+def _single_word(text: str) -> bool:
+    return len(re.findall(r"[^\W\d_]{2,}", text)) < 2
+
+
 def decide(findings: list[Finding], config: Config) -> list[Finding]:
     """Keep findings of wanted entities above their threshold and not allow-listed."""
     allowed = {normalize(a) for a in config.allow_list}
     kept = [
         f
-        for f in findings
+        for f in map(weigh, findings)
         if (f.entity_type in config.entities or f.entity_type == "DENY_LIST")
         and f.score >= config.threshold(f.entity_type)
         and normalize(f.text) not in allowed

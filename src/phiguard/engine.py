@@ -20,7 +20,12 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+# Words that make a nearby name more likely a patient's (Presidio boosts the score).
+PATIENT_CONTEXT = ["patient", "pt", "mr", "mrs", "ms", "miss", "bed", "room", "rm", "name",
+                   "resident", "admitted", "discharged", "dob"]  # fmt: skip
 _SLOW_PIPES = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+_UNUSED_SPACY_LABELS = ("CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "PRODUCT",
+                        "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE", "FAC")  # fmt: skip
 _LEMMA_PIPE = "phiguard_lower_lemma"
 
 
@@ -68,7 +73,10 @@ def _builtin_recognizers() -> list[EntityRecognizer]:
     )
 
     return [
-        SpacyRecognizer(supported_entities=["PERSON", "DATE_TIME", "LOCATION", "ORGANIZATION"]),
+        SpacyRecognizer(
+            supported_entities=["PERSON", "DATE_TIME", "LOCATION", "ORGANIZATION"],
+            context=PATIENT_CONTEXT,
+        ),
         EmailRecognizer(),
         PhoneRecognizer(context=["phone", "tel", "cell", "mobile", "fax", "call", "ph", "ext"]),
         UsSsnRecognizer(),
@@ -79,13 +87,19 @@ def _builtin_recognizers() -> list[EntityRecognizer]:
 def build_engine(config: Config) -> Engine:
     """Construct the analyzer: spaCy NER, Presidio built-ins, phiguard's YAML recognizers."""
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 
     from phiguard.recognizers import default_recognizers_dir, load_recognizers
 
-    nlp_engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": config.spacy_model}])
+    # spaCy labels with no Presidio entity (CARDINAL, PRODUCT ...) are dropped quietly
+    # instead of logging a warning for every one.
+    ner_conf = NerModelConfiguration(labels_to_ignore=list(_UNUSED_SPACY_LABELS))
+    nlp_engine = SpacyNlpEngine(
+        models=[{"lang_code": "en", "model_name": config.spacy_model}],
+        ner_model_configuration=ner_conf,
+    )
     # Handing over a loaded pipeline keeps Presidio from calling spacy.cli.download.
-    nlp_engine.nlp = {"en": load_spacy(config.spacy_model)}
+    nlp_engine.nlp = {"en": load_spacy(config.spacy_model)}  # type: ignore[assignment]
     registry = RecognizerRegistry(supported_languages=["en"])
     for rec in _builtin_recognizers():
         registry.add_recognizer(rec)

@@ -112,8 +112,9 @@ def _load_image(img: Image.Image, path: str) -> Loaded:
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise LoadError(f"cannot decode {fmt} image: {exc}") from exc
     notes: tuple[str, ...] = ()
-    if getattr(img, "n_frames", 1) > 1:
-        notes = (f"only the first of {img.n_frames} frames was checked",)
+    frames = int(getattr(img, "n_frames", 1))
+    if frames > 1:
+        notes = (f"only the first of {frames} frames was checked",)
     return Loaded(path=path, kind="image", image=rgb, fmt=fmt, notes=notes)
 
 

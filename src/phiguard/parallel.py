@@ -34,7 +34,7 @@ def _init(job: Job, config: Config) -> None:
 
 
 def _run(path: str) -> FileReport:
-    return _WORKER["job"](path, _WORKER["engine"], _WORKER["config"])  # type: ignore[no-any-return]
+    return _WORKER["job"](path, _WORKER["engine"], _WORKER["config"])
 
 
 def run_files(

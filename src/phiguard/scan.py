@@ -18,12 +18,12 @@ from pathlib import Path
 from PIL import Image
 
 from phiguard import load as loader
-from phiguard.analyze import analyze_text, join_words, locate
+from phiguard.analyze import analyze_text, join_words, locate, merge_duplicates
 from phiguard.config import Config
 from phiguard.decide import decide, deny_list_findings
 from phiguard.engine import Engine
 from phiguard.models import FileReport, Finding, Kind, Verdict
-from phiguard.ocr import OcrError, OcrOptions, ocr_words
+from phiguard.ocr import OcrError, OcrOptions, read_photo
 from phiguard.redact import redact_image, redact_text, redaction_boxes
 from phiguard.report import write_image, write_text
 
@@ -57,9 +57,9 @@ def scan_text(
 
 def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Finding]:
     """OCR the image, analyze its text, and return findings with pixel boxes."""
-    words = ocr_words(image, OcrOptions(lang=config.ocr_lang))
-    ocr = join_words(words)
-    return locate(find_in_text(ocr.text, engine, config, source="ocr"), ocr)
+    groups = read_photo(image, OcrOptions(lang=config.ocr_lang))
+    ocr = join_words([w for g in groups for w in g])
+    return merge_duplicates(locate(find_in_text(ocr.text, engine, config, source="ocr"), ocr))
 
 
 def scan_image(
