@@ -24,6 +24,9 @@ DEFAULT_ENTITIES: frozenset[str] = frozenset(
         "US_SSN",
         "STREET_ADDRESS",
         "IP_ADDRESS",
+        # Not PHI, but confidential all the same: a login on a sticky note, a stamp.
+        "CREDENTIAL",
+        "CONFIDENTIAL_MARKING",
     }
 )
 

@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 # Words that make a nearby name more likely a patient's (Presidio boosts the score).
-PATIENT_CONTEXT = ["patient", "pt", "mr", "mrs", "ms", "miss", "bed", "room", "rm", "name",
-                   "resident", "admitted", "discharged", "dob"]  # fmt: skip
+# Presidio matches them as substrings of the words before a name, so short ones that
+# hide inside ordinary words ("ms" in "teams", "rm" in "form") are left out.
+PATIENT_CONTEXT = ["patient", "pt", "mr", "miss", "bed", "room", "resident", "admitted",
+                   "discharged", "dob"]  # fmt: skip
 _SLOW_PIPES = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
 _UNUSED_SPACY_LABELS = ("CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "PRODUCT",
                         "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE", "FAC")  # fmt: skip
@@ -40,7 +42,9 @@ class Engine:
 
 def _lower_lemma(doc: Doc) -> Doc:
     for token in doc:
-        token.lemma_ = token.lower_
+        # Presidio counts every non-punctuation lemma as one of the 5 context words it
+        # looks back over; a run of spaces or a line break must not use up a slot.
+        token.lemma_ = "," if token.is_space else token.lower_
     return doc
 
 
