@@ -12,6 +12,7 @@ import functools
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import cast
 
 from phiguard import load as loader
@@ -91,3 +92,33 @@ def run_checks(
     picklable result through unchanged, hence the two casts."""
     job = cast(Job, CheckJob(baseline))
     return cast(Iterator[Checked], run_files(job, paths, config, jobs))
+
+
+def redacted_copy(path: str, checked: Checked, out: Path, engine: Engine, config: Config) -> str:
+    """Write a redacted copy of a checked file to `out`, then check the copy again.
+
+    Returns "" when the copy came out clean; otherwise the copy is removed and the
+    reason is returned, so nothing half-redacted is ever approved.
+    """
+    from phiguard.redact import redact_image, redact_text, redaction_boxes
+    from phiguard.report import write_image, write_text
+
+    try:
+        data = loader.read_bytes(path)
+        if sha256(data) != checked.sha256:
+            return "the file changed while it was being redacted"
+        item = loader.load_bytes(data, path)
+        findings = checked.report.findings
+        if item.image is not None:
+            boxes = redaction_boxes(findings, *item.image.size)
+            write_image(redact_image(item.image, boxes, config.style), out, item.fmt)
+        else:
+            write_text(redact_text(item.text or "", findings), out)
+    except Exception as exc:  # any failure means no redacted copy, never a wrong one
+        out.unlink(missing_ok=True)
+        return f"no redacted copy: {type(exc).__name__}: {exc}"
+    again = check_file(str(out), engine, config)
+    if again.report.verdict != "clean":
+        out.unlink(missing_ok=True)
+        return f"the redacted copy was not clean ({again.report.verdict}); nothing was approved"
+    return ""

@@ -121,3 +121,7 @@ cli_scan.register(main)
 from phiguard import cli_hook  # noqa: E402
 
 cli_hook.register(main)
+
+from phiguard import cli_watch  # noqa: E402
+
+cli_watch.register(main)
