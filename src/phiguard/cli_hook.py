@@ -42,7 +42,9 @@ def read_baseline(path: str | None) -> Baseline | None:
         return parse_baseline(json.loads(Path(path).read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:
         # A baseline that cannot be read must not silently waive nothing or everything.
-        raise click.ClickException(f"cannot use baseline {path}: {exc}") from exc
+        raise click.BadParameter(
+            f"cannot use baseline {path}: {exc}", param_hint="--baseline"
+        ) from exc
 
 
 def write_audit(path: str | None, checked: list[Checked], command: str) -> None:

@@ -5,49 +5,12 @@ from __future__ import annotations
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from phiguard.cli import build_config, config_options
 from phiguard.config import STYLES
-
-if TYPE_CHECKING:
-    from phiguard.config import Config
-    from phiguard.engine import Engine
-    from phiguard.watch import Checker, Decision, OnDecision
-
-
-def make_checker(engine: Engine, config: Config) -> Checker:
-    from phiguard.check import check_file, redacted_copy
-    from phiguard.watch import Decision
-
-    def check(path: Path, redact_to: Path | None) -> Decision:
-        c = check_file(str(path), engine, config)
-        if redact_to is None or c.report.verdict != "phi":
-            return Decision(c)
-        why = redacted_copy(str(path), c, redact_to, engine, config)
-        return Decision(c, None if why else redact_to, why)
-
-    return check
-
-
-def announcer(audit_log: str | None) -> OnDecision:
-    """Print one line per decision and append it to the audit log."""
-    from phiguard import audit
-    from phiguard.report import summary
-
-    def on(decision: Decision, action: str) -> None:
-        rep = decision.checked.report
-        by_type = summary([rep])["by_type"]
-        what = ", ".join(f"{n} {t}" for t, n in by_type.items()) or rep.error or ""
-        name = Path(rep.path).name
-        line = f"{action:<12} {name}" + (f": {what}" if what else "")
-        click.echo(line + (f" ({decision.note})" if decision.note else ""))
-        if audit_log:
-            audit.record_checked(audit_log, decision.checked, command="watch", action=action)
-
-    return on
 
 
 @click.command()
@@ -114,9 +77,9 @@ def watch(inbox: str, approved: str, quarantine: str, redact: bool, style: str,
     cfg = build_config(**opts, style=style)
     # SIGTERM ends like Ctrl-C; the journal makes stopping mid-file safe either way.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    checker = make_checker(build_engine(cfg), cfg)
+    checker = watcher.make_checker(build_engine(cfg), cfg)
     try:
-        watcher.run(dirs, checker, announcer(audit_log), redact=redact,
+        watcher.run(dirs, checker, watcher.announcer(audit_log, click.echo), redact=redact,
                     interval=interval, settle=settle, once=once)  # fmt: skip
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
