@@ -13,7 +13,7 @@ import click
 from phiguard import __version__
 from phiguard.config import DEFAULT_ENTITIES, Config
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif")
 
 
 def _read_list(path: str | None) -> frozenset[str]:
@@ -117,3 +117,11 @@ def main() -> None:
 from phiguard import cli_scan  # noqa: E402  (commands register themselves on `main`)
 
 cli_scan.register(main)
+
+from phiguard import cli_hook  # noqa: E402
+
+cli_hook.register(main)
+
+from phiguard import cli_watch  # noqa: E402
+
+cli_watch.register(main)

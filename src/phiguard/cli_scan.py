@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from phiguard.cli import FORMATS, build_config, config_options, progress
+from phiguard.cli_hook import read_baseline, waiver_options, write_audit
 from phiguard.config import STYLES
 
 
@@ -19,9 +20,17 @@ from phiguard.config import STYLES
     "--show-matches", is_flag=True, help="Print matched values in the clear (off: masked)."
 )
 @click.option("--no-progress", is_flag=True, help="Never draw a progress bar.")
+@waiver_options
 @config_options
 def scan(
-    paths: tuple[str, ...], fmt: str, show_matches: bool, no_progress: bool, jobs: int, **opts: Any
+    paths: tuple[str, ...],
+    fmt: str,
+    show_matches: bool,
+    no_progress: bool,
+    baseline_file: str | None,
+    audit_log: str | None,
+    jobs: int,
+    **opts: Any,
 ) -> None:
     """Check photos and text files for PHI; folders are walked. Use - for stdin.
 
@@ -32,21 +41,27 @@ def scan(
     Example:
         phiguard scan samples/
         phiguard scan --format json photo.jpg > report.json
+        phiguard scan --format sarif --baseline .phiguard-baseline.json posts/ > phi.sarif
         echo "Mr. John Doe DOB 03/14/1951" | phiguard scan -
     """
     from phiguard import load, report
-    from phiguard.parallel import run_files
-    from phiguard.scan import scan_file
+    from phiguard.check import run_checks
+    from phiguard.sarif import to_sarif
 
     cfg = build_config(**opts)
+    baseline = read_baseline(baseline_file)
     files = list(load.iter_paths(list(paths)))
-    results = list(progress(files, run_files(scan_file, files, cfg, jobs), not no_progress))
-    out = (
-        report.to_json(results, show_matches)
-        if fmt == "json"
-        else report.to_text(results, show_matches)
-    )
+    checks = run_checks(files, cfg, jobs, baseline)
+    checked = list(progress(files, checks, not no_progress))
+    results = [c.report for c in checked]
+    if fmt == "sarif":
+        out = to_sarif(checked, show_matches)
+    elif fmt == "json":
+        out = report.to_json(results, show_matches)
+    else:
+        out = report.to_text(results, show_matches)
     click.echo(out)
+    write_audit(audit_log, checked, "scan")
     sys.exit(report.exit_code(results))
 
 
