@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.support import engine, render_lines, run_cli
 
 from phiguard.config import Config
 from phiguard.scan import scan_text
 from phiguard.waivers import apply
+from tests.support import engine, render_lines, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 PHIGUARD_BIN = Path(sys.executable).parent / "phiguard"

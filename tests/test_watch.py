@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.support import PHIGUARD, engine, render_lines
 
 from phiguard import journal, watch
 from phiguard.config import Config
+from tests.support import PHIGUARD, engine, render_lines
 
 PATIENT = "So proud of Mr. Robert Okafor in bed 12 who rang the bell today!"
 CLEAN = "Flu shots in the main lobby, 9 AM to 3 PM."
