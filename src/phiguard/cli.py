@@ -117,3 +117,7 @@ def main() -> None:
 from phiguard import cli_scan  # noqa: E402  (commands register themselves on `main`)
 
 cli_scan.register(main)
+
+from phiguard import cli_serve  # noqa: E402
+
+cli_serve.register(main)
