@@ -4,6 +4,7 @@ import { drawBoxes, setHot, wireOverlay } from "./overlay.js";
 import { captionVerdict, colour, imageVerdict, typeName } from "./words.js";
 import { makeZip, uniqueNames } from "./zip.js";
 import { watchCaption } from "./caption.js";
+import { apiError, redacted, save, withBusy } from "./net.js";
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const cards = [];
@@ -14,23 +15,14 @@ let nextKey = 0;
 
 const style = () => $("input[name=style]:checked").value;
 
-async function apiError(res) {
-  try {
-    const body = await res.json();
-    if (typeof body.detail === "string") return body.detail;
-  } catch { /* not JSON: fall through */ }
-  if (res.status === 413) return "This file is too large.";
-  if (res.status === 415) return "This is not a photo phiguard can read.";
-  return `The server answered ${res.status}.`;
-}
-
 function addFiles(files) {
   for (const file of files) {
     const card = { file, name: file.name || "pasted image.png", findings: [], manual: [],
       status: "queued", width: 0, height: 0 };
     card.el = $("#card-tpl").content.firstElementChild.cloneNode(true);
     $(".name", card.el).textContent = card.name;
-    $("img", card.el).src = URL.createObjectURL(file);
+    card.photoUrl = URL.createObjectURL(file);
+    $("img", card.el).src = card.photoUrl;
     $("img", card.el).alt = `Photo ${card.name}`;
     wireCard(card);
     cards.push(card);
@@ -107,9 +99,11 @@ function act(card, what, arg) {
 function wireCard(card) {
   wireOverlay($(".overlay", card.el), card, (what, arg) => card.status === "done" && act(card, what, arg));
   $(".download", card.el).addEventListener("click", () => downloadOne(card));
+  $(".preview", card.el).addEventListener("click", () => preview(card));
   $(".remove", card.el).addEventListener("click", () => {
     cards.splice(cards.indexOf(card), 1);
-    URL.revokeObjectURL($("img", card.el).src);
+    if (card.previewUrl) URL.revokeObjectURL(card.previewUrl);
+    URL.revokeObjectURL(card.photoUrl);
     card.el.remove();
     $("#howto").hidden = !cards.length;
     overall();
@@ -159,6 +153,8 @@ function render(card) {
     list.append(Object.assign(document.createElement("li"), { className: "none", textContent: "No patient information found." }));
   }
   $(".download", card.el).disabled = card.status !== "done";
+  $(".preview", card.el).disabled = card.status !== "done";
+  if (card.previewUrl) endPreview(card); // boxes or style changed: the preview is stale
   legend();
   overall();
 }
@@ -189,47 +185,35 @@ function overall() {
   $("#download-all").disabled = !done.length || waiting > 0;
 }
 
-// The server scans the photo again and hides every finding except the ones the user
-// switched off, plus the areas drawn by hand; the copy comes back without metadata.
-async function redacted(card) {
-  const form = new FormData();
-  form.append("file", card.file, card.name);
-  form.append("style", style());
-  form.append("boxes", JSON.stringify({
-    exclude: card.findings.filter((f) => !f.on).flatMap((f) => f.boxes),
-    include: card.manual.filter((m) => m.on).flatMap((m) => m.boxes),
-  }));
-  const res = await fetch("/api/redact", { method: "POST", body: form });
-  if (!res.ok) throw new Error(await apiError(res));
-  const name = decodeURIComponent((res.headers.get("content-disposition") || "").split("''")[1] || "safe.png");
-  return { name, blob: await res.blob() };
+// Show the safe copy in place of the photo, exactly as it will be downloaded.
+function preview(card) {
+  if (card.previewUrl) return endPreview(card);
+  const button = $(".preview", card.el);
+  return withBusy(button, "Preparing…", async () => {
+    const { blob } = await redacted(card, style());
+    card.previewUrl = URL.createObjectURL(blob);
+    $("img", card.el).src = card.previewUrl;
+    card.el.classList.add("previewing");
+  }).then(() => {
+    if (!card.previewUrl) return;
+    button.textContent = "Show boxes";
+    button.setAttribute("aria-pressed", "true");
+  });
 }
 
-function save(blob, name) {
-  const a = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
-
-async function withBusy(button, label, work) {
-  const old = button.textContent;
-  button.disabled = true;
-  button.textContent = label;
-  try {
-    await work();
-  } catch (err) {
-    alert(`Download failed: ${err.message}`);
-  } finally {
-    button.textContent = old;
-    button.disabled = false;
-  }
+function endPreview(card) {
+  URL.revokeObjectURL(card.previewUrl);
+  card.previewUrl = null;
+  $("img", card.el).src = card.photoUrl;
+  card.el.classList.remove("previewing");
+  const button = $(".preview", card.el);
+  button.textContent = "Preview safe copy";
+  button.setAttribute("aria-pressed", "false");
 }
 
 function downloadOne(card) {
   return withBusy($(".download", card.el), "Preparing…", async () => {
-    const { name, blob } = await redacted(card);
+    const { name, blob } = await redacted(card, style());
     save(blob, name);
   });
 }
@@ -239,7 +223,7 @@ function downloadAll() {
     const done = cards.filter((c) => c.status === "done");
     const files = [];
     for (const card of done) {
-      const { name, blob } = await redacted(card);
+      const { name, blob } = await redacted(card, style());
       files.push({ name, bytes: new Uint8Array(await blob.arrayBuffer()) });
     }
     const names = uniqueNames(files.map((f) => f.name));

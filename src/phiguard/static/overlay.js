@@ -12,6 +12,15 @@ function rect([x, y, w, h], cls) {
   return r;
 }
 
+// Found boxes hug the glyphs; the redaction grows them (redact.pad_for in Python), so
+// the page shows the grown box: what the user sees is what gets hidden.
+function padded([x, y, w, h], width, height) {
+  const p = Math.max(3, Math.round(0.3 * Math.min(h, 60)));
+  const x0 = Math.max(0, x - p);
+  const y0 = Math.max(0, y - p);
+  return [x0, y0, Math.min(width, x + w + p) - x0, Math.min(height, y + h + p) - y0];
+}
+
 // Draw every box of every finding and manual area. `item.key` links rects and list rows.
 export function drawBoxes(svg, card) {
   svg.setAttribute("viewBox", `0 0 ${card.width} ${card.height}`);
@@ -19,7 +28,8 @@ export function drawBoxes(svg, card) {
   svg.replaceChildren();
   for (const item of [...card.findings, ...card.manual]) {
     for (const box of item.boxes) {
-      const r = rect(box, item.on ? "box" : "box off");
+      const shown = item.type === "MANUAL" ? box : padded(box, card.width, card.height);
+      const r = rect(shown, item.on ? "box" : "box off");
       r.dataset.key = item.key;
       r.dataset.type = item.type;
       r.style.setProperty("--c", colour(item.type));
