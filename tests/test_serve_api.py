@@ -7,6 +7,7 @@ import io
 import json
 import re
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +20,7 @@ from tests.serve_support import free_port, running
 from tests.support import PHIGUARD, engine, render_lines, run_cli
 
 from phiguard.config import Config
-from phiguard.server import STATIC, Limits, create_app
+from phiguard.server import STATIC, Limits, create_app, keep_temp_files_in_memory
 
 CHART = ["GARCIA, MARIA J  MRN: 00482913  DOB: 03/14/1951", "Attending: Dr. Alan Whitfield"]
 LIMITS = Limits(max_bytes=2 * 1024 * 1024, max_pixels=4_000_000)
@@ -205,3 +206,45 @@ def test_serve_warns_when_listening_beyond_this_computer() -> None:
     assert res.returncode != 0
     assert "warning: listening on 0.0.0.0" in res.stderr
     assert "Example" in run_cli("serve", "--help").stdout
+
+
+def test_tesseract_temp_files_stay_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pytesseract.pytesseract as pt
+
+    from phiguard.ocr import ocr_words
+
+    seen: list[str] = []
+    real = pt.NamedTemporaryFile
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        f = real(*args, **kwargs)
+        seen.append(f.name)
+        return f
+
+    monkeypatch.setattr(pt, "NamedTemporaryFile", spy)
+    monkeypatch.setattr(tempfile, "tempdir", tempfile.tempdir)  # restored afterwards
+    keep_temp_files_in_memory()
+    ocr_words(render_lines(["Hand hygiene saves lives"]))
+    assert seen and all(name.startswith("/dev/shm/") for name in seen), seen
+
+
+def test_unreadable_image_is_an_error_never_clean_and_gets_no_copy(chart: bytes) -> None:
+    # A Tesseract language that is not installed: OCR really fails.
+    with running(create_app(Config(ocr_lang="zzz"), engine(), LIMITS)) as base:
+        doc = post(base, "/api/scan", chart).json()
+        assert doc["verdict"] == "error" and "tesseract" in doc["error"]
+        res = post(base, "/api/redact", chart)
+        assert res.status_code == 500 and "could not be checked" in res.json()["detail"]
+        assert not res.headers["content-type"].startswith("image/")
+
+
+def test_a_crash_is_a_500_that_quotes_nothing(
+    chart: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken: Any = object()  # an engine without an analyzer: analysis raises
+    with running(create_app(Config(), broken, LIMITS)) as base:
+        res = httpx.post(base + "/api/text", data={"text": "Maria Garcia"})
+    assert res.status_code == 500 and res.json() == {"detail": "internal error (AttributeError)"}
+    assert "default-src" in res.headers["content-security-policy"]
+    assert "Maria" not in caplog.text and "analyzer" not in caplog.text
+    assert "internal error (AttributeError)" in caplog.text

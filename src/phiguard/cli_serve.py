@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from typing import Any
 
 import click
 
 from phiguard.cli import build_config, config_options
-
-
-def _keep_temp_files_in_memory() -> None:
-    # Tesseract reads its input from a temporary file; on Linux /dev/shm is RAM, so an
-    # upload still never reaches the disk. Elsewhere the system temp folder is used.
-    if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
-        tempfile.tempdir = "/dev/shm"
 
 
 @click.command()
@@ -39,7 +30,7 @@ def serve(host: str, port: int, max_mb: int, **opts: Any) -> None:
     import uvicorn
 
     from phiguard.engine import build_engine
-    from phiguard.server import Limits, create_app
+    from phiguard.server import Limits, create_app, keep_temp_files_in_memory
     from phiguard.webguard import is_loopback
 
     if not is_loopback(host):
@@ -49,7 +40,7 @@ def serve(host: str, port: int, max_mb: int, **opts: Any) -> None:
             fg="yellow",
             err=True,
         )
-    _keep_temp_files_in_memory()
+    keep_temp_files_in_memory()
     cfg = build_config(**opts)
     click.echo("loading the language model...", err=True)
     engine = build_engine(cfg)

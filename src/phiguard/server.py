@@ -8,6 +8,8 @@ file to disk, and nothing about an upload (name, text, findings) is ever logged.
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,7 +20,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from PIL import Image
 from starlette.concurrency import run_in_threadpool
@@ -34,7 +36,7 @@ from phiguard.redact import redact_image
 from phiguard.report import encode_image, file_dict
 from phiguard.review import boxes_to_redact, parse_box_spec
 from phiguard.scan import scan_image, scan_text
-from phiguard.webguard import BodyLimit, SecurityHeaders, is_loopback
+from phiguard.webguard import BodyLimit, QuietErrors, SecurityHeaders, is_loopback
 
 STATIC = Path(str(files("phiguard") / "static"))
 Style = Literal["blur", "pixelate", "box"]
@@ -65,6 +67,15 @@ class State:
     # One scan at a time: OCR already uses the cores, and spaCy does not promise that
     # one pipeline may be called from two threads at once.
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def keep_temp_files_in_memory() -> None:
+    """Send this process's temporary files to RAM (/dev/shm) where there is one.
+
+    Tesseract reads its input from a temporary file, so without this an upload would
+    reach the disk after all. Process-wide: call it only in the server's own process."""
+    if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+        tempfile.tempdir = "/dev/shm"
 
 
 def decode_upload(data: bytes, name: str, limits: Limits) -> loader.Loaded:
@@ -143,16 +154,11 @@ def create_app(
         # A web page the user visits cannot reach this server by DNS rebinding.
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_HOSTS)
     app.add_middleware(BodyLimit, max_bytes=limits.max_bytes)
+    app.add_middleware(QuietErrors)
     app.add_middleware(SecurityHeaders)
-    app.add_exception_handler(Exception, _internal_error)
     _routes(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
-
-
-async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
-    # The type only: an exception message could quote text read from the upload.
-    return JSONResponse({"detail": f"internal error ({type(exc).__name__})"}, status_code=500)
 
 
 def _routes(app: FastAPI) -> None:

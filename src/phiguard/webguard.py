@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("phiguard.serve")
 
 # The page loads nothing from elsewhere and sends nothing elsewhere; the browser is
 # told so, which also blocks any script a crafted file name might try to inject.
@@ -103,3 +106,32 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class QuietErrors:
+    """Turn a crash into a 500 that names only the exception type, and log only that.
+
+    Left alone, the server would log the traceback, and an exception's message can
+    quote text read from the upload."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            name = type(exc).__name__
+            log.error("internal error (%s) on %s %s", name, scope["method"], scope["path"])
+            if not started:
+                await _json(send, 500, {"detail": f"internal error ({name})"})
