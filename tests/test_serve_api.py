@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -248,3 +249,24 @@ def test_a_crash_is_a_500_that_quotes_nothing(
     assert "default-src" in res.headers["content-security-policy"]
     assert "Maria" not in caplog.text and "analyzer" not in caplog.text
     assert "internal error (AttributeError)" in caplog.text
+
+
+def test_server_answers_while_ocr_runs(url: str) -> None:
+    out = io.BytesIO()
+    lines = [f"Visiting hours {i} AM to 3 PM, please wash your hands" for i in range(28)]
+    render_lines(lines, width=1900, size=30).save(out, "PNG")  # 3.8 MP: 2-3 s of OCR
+    done: dict[str, float] = {}
+
+    def slow_scan() -> None:
+        assert post(url, "/api/scan", out.getvalue(), "board.png").status_code == 200
+        done["scan"] = time.monotonic()
+
+    worker = threading.Thread(target=slow_scan)
+    worker.start()
+    time.sleep(0.5)  # the upload is in and Tesseract is working
+    asked = time.monotonic()
+    assert httpx.get(url + "/api/info").status_code == 200
+    done["info"] = time.monotonic()
+    assert done["info"] - asked < 0.5
+    worker.join(timeout=120)
+    assert done["info"] < done["scan"]

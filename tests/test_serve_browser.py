@@ -194,9 +194,24 @@ def test_unsupported_and_oversized_files_get_plain_messages(url: str, browser: B
         Limits().max_bytes + 1024 * 1024,
     )
     page.wait_for_function("document.querySelectorAll('.card[data-status=error]').length === 3")
-    texts = page.locator(".card .verdict").all_inner_texts()
+    # Paste from the clipboard: a clean sign is checked like a dropped photo.
+    sign = io.BytesIO()
+    render_lines(["Hand hygiene saves lives"], angle=0, width=700).save(sign, "PNG")
+    page.evaluate(
+        """b64 => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], "image.png", { type: "image/png" }));
+      document.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true }));
+    }""",
+        base64.b64encode(sign.getvalue()).decode(),
+    )
+    page.wait_for_selector(".card[data-status=done]")
+    assert "Nothing found" in page.inner_text(".card[data-status=done] .verdict")
+    texts = page.locator(".card[data-status=error] .verdict").all_inner_texts()
     assert "not a photo" in texts[0] and "Do not post" in texts[0]
     assert "not a photo phiguard can read" in texts[1]
     assert "the limit is 25 MB" in texts[2]
-    assert page.is_disabled(".card .download") and page.is_disabled("#download-all")
+    assert page.is_disabled(".card[data-status=error] .download")
+    assert "3 could not be checked" in page.inner_text("#overall")
     page.close()

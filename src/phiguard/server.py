@@ -148,7 +148,8 @@ def create_app(
     )
     app.state.phiguard = state
     # Keep multipart files in memory: spooling would put an upload on disk past 1 MB.
-    MultiPartParser.spool_max_size = limits.max_bytes + 1
+    # Class-wide in Starlette: keep the largest limit of any app in this process.
+    MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, limits.max_bytes + 1)
     # The last added runs first: headers go on every answer, 413s and 400s included.
     if is_loopback(host):
         # A web page the user visits cannot reach this server by DNS rebinding.
