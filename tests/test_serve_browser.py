@@ -193,7 +193,8 @@ def test_unsupported_and_oversized_files_get_plain_messages(url: str, browser: B
     }""",
         Limits().max_bytes + 1024 * 1024,
     )
-    page.wait_for_function("document.querySelectorAll('.card[data-status=error]').length === 3")
+    # (Locator waits: wait_for_function would need eval, which the page's CSP forbids.)
+    page.locator(".card[data-status=error]").nth(2).wait_for()
     # Paste from the clipboard: a clean sign is checked like a dropped photo.
     sign = io.BytesIO()
     render_lines(["Hand hygiene saves lives"], angle=0, width=700).save(sign, "PNG")

@@ -84,6 +84,8 @@ def decode_upload(data: bytes, name: str, limits: Limits) -> loader.Loaded:
         raise HTTPException(422, "The file is empty.")
     try:
         probe = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:  # Pillow's own guard, far above our limit
+        raise HTTPException(413, "This image has too many pixels to check.") from None
     except Exception:
         raise HTTPException(
             415, "This is not a photo phiguard can read. Use JPEG, PNG, WebP, TIFF or BMP."
