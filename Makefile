@@ -8,10 +8,13 @@ STAMP  := $(VENV)/.installed
 
 install: system-deps $(STAMP)
 
-# Tesseract comes from Debian. As root we install it; otherwise we say what to run.
+# Tesseract comes from Debian, and so does the chromium the review page's browser test
+# drives (Playwright never downloads a browser of its own here). As root we install
+# them; otherwise we say what to run.
 system-deps:
 	@missing=""; \
 	command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract-ocr tesseract-ocr-eng"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \

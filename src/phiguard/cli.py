@@ -3,6 +3,7 @@ so that `phiguard --help` answers at once."""
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -114,14 +115,7 @@ def main() -> None:
     """
 
 
-from phiguard import cli_scan  # noqa: E402  (commands register themselves on `main`)
-
-cli_scan.register(main)
-
-from phiguard import cli_hook  # noqa: E402
-
-cli_hook.register(main)
-
-from phiguard import cli_watch  # noqa: E402
-
-cli_watch.register(main)
+# Each command lives in its own module and registers itself on `main`; their heavy
+# imports happen inside the commands, so this loop keeps --help fast.
+for _module in ("cli_scan", "cli_hook", "cli_watch", "cli_serve"):
+    importlib.import_module(f"phiguard.{_module}").register(main)

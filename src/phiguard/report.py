@@ -5,6 +5,7 @@ This module and load.py are the only ones that touch the file system.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections import Counter
@@ -119,18 +120,29 @@ def to_text(reports: list[FileReport], show_matches: bool = False) -> str:
     return "\n".join(body) + tail
 
 
+# Pillow writes EXIF, XMP or an ICC profile only when asked to (exif=, icc_profile=);
+# these calls never ask, and redact_image builds its copy from bare pixels.
+def encode_image(image: Image.Image, fmt: str = "") -> tuple[bytes, str]:
+    """Encode pixels only, in the input's format where we can: (bytes, MIME type)."""
+    fmt = (fmt or "PNG").upper()
+    out = io.BytesIO()
+    if fmt in {"JPEG", "MPO"}:
+        image.save(out, format="JPEG", quality=92, optimize=True)
+        return out.getvalue(), "image/jpeg"
+    if fmt == "WEBP":
+        image.save(out, format="WEBP", quality=92)
+        return out.getvalue(), "image/webp"
+    if fmt in {"TIFF", "BMP"}:
+        image.save(out, format=fmt)
+        return out.getvalue(), f"image/{fmt.lower()}"
+    image.save(out, format="PNG")  # GIF and anything else: lossless PNG
+    return out.getvalue(), "image/png"
+
+
 def write_image(image: Image.Image, path: Path, fmt: str = "") -> None:
     """Write pixels only: no EXIF, XMP, ICC profile or thumbnail is passed to the encoder."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fmt = (fmt or "PNG").upper()
-    if fmt in {"JPEG", "MPO"}:
-        image.save(path, format="JPEG", quality=92, optimize=True)
-    elif fmt == "WEBP":
-        image.save(path, format="WEBP", quality=92)
-    elif fmt in {"TIFF", "BMP", "GIF"}:
-        image.save(path, format=fmt if fmt != "GIF" else "PNG")
-    else:
-        image.save(path, format="PNG")
+    path.write_bytes(encode_image(image, fmt)[0])
 
 
 def write_text(text: str, path: Path) -> None:
