@@ -15,6 +15,7 @@ from typing import Any
 from PIL import Image
 
 from phiguard import __version__
+from phiguard.media import PDF_DPI
 from phiguard.models import FileReport, Finding
 
 _WORD = re.compile(r"\w+")
@@ -43,6 +44,7 @@ def finding_dict(f: Finding, show_matches: bool) -> dict[str, Any]:
         "bbox": bbox.as_list() if bbox else None,
         "boxes": [b.as_list() for b in f.boxes],
         "source": f.source,
+        "frame": f.frame,
     }
 
 
@@ -100,11 +102,21 @@ def file_text(r: FileReport, show_matches: bool = False) -> str:
         what = ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
         lines = [f"PHI    {r.path}: {what}"]
     for f in r.findings:
-        where = f"at {f.bbox.as_list()}" if f.bbox else f"chars {f.start}-{f.end}"
         shown = f.text if show_matches else mask(f.text)
+        where = _where(f)
         lines.append(f"         {f.entity_type:<20} {shown!r:<28} {f.score:.2f}  {where}")
     lines.extend(f"         note: {n}" for n in r.notes)
     return "\n".join(lines)
+
+
+def _where(f: Finding) -> str:
+    if f.bbox:
+        where = f"at {f.bbox.as_list()}"
+    elif f.start is not None:
+        where = f"chars {f.start}-{f.end}"
+    else:
+        where = f"in {f.source}"  # metadata: no place in the pixels or the text
+    return where if f.frame is None else f"{where} frame {f.frame}"
 
 
 def to_text(reports: list[FileReport], show_matches: bool = False) -> str:
@@ -121,16 +133,37 @@ def to_text(reports: list[FileReport], show_matches: bool = False) -> str:
 
 def write_image(image: Image.Image, path: Path, fmt: str = "") -> None:
     """Write pixels only: no EXIF, XMP, ICC profile or thumbnail is passed to the encoder."""
+    write_frames([image], path, fmt)
+
+
+def write_frames(frames: list[Image.Image], path: Path, fmt: str = "") -> None:
+    """Write every frame (pages of a TIFF or PDF, an animation) in the input's format.
+
+    Only pixels reach the encoder: the frames were rebuilt from raw bytes (redact.py)
+    and no exif=, icc_profile= or xmp= argument is passed, so nothing of the original's
+    metadata travels. An MPO (a JPEG with extra images) comes out as a plain JPEG.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fmt = (fmt or "PNG").upper()
+    first, rest = frames[0], frames[1:]
+    many = {"save_all": True, "append_images": rest} if rest else {}
     if fmt in {"JPEG", "MPO"}:
-        image.save(path, format="JPEG", quality=92, optimize=True)
+        first.save(path, format="JPEG", quality=92, optimize=True)
     elif fmt == "WEBP":
-        image.save(path, format="WEBP", quality=92)
-    elif fmt in {"TIFF", "BMP", "GIF"}:
-        image.save(path, format=fmt if fmt != "GIF" else "PNG")
+        first.save(path, format="WEBP", quality=92, **many)
+    elif fmt == "HEIF":
+        from phiguard.media import register_heif
+
+        register_heif()
+        first.save(path, format="HEIF", quality=90, **many)
+    elif fmt == "PDF":
+        first.save(path, format="PDF", resolution=PDF_DPI, save_all=True, append_images=rest)
+    elif fmt in {"TIFF", "GIF"}:
+        first.save(path, format=fmt, **many)
+    elif fmt == "BMP":
+        first.save(path, format="BMP")
     else:
-        image.save(path, format="PNG")
+        first.save(path, format="PNG")
 
 
 def write_text(text: str, path: Path) -> None:
