@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageCms, ImageDraw, ImageFont
+from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps
 
 from phiguard import load
 from phiguard.config import Config
@@ -212,3 +212,14 @@ def test_broken_pdf_is_an_error_not_clean(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF-1.7\n% nothing else\n")
     rep = scan_file(str(path), engine(), Config())
     assert rep.verdict == "error" and "PDF" in (rep.error or "")
+
+
+def test_mirrored_text_is_read_and_boxed_on_the_original() -> None:
+    upright = render_lines(CONTACT, angle=0)
+    plain = scan_image(upright, engine(), Config(faces="ignore"))
+    mirrored = scan_image(ImageOps.mirror(upright), engine(), Config(faces="ignore"))
+    want = next(f for f in plain.findings if f.entity_type == "EMAIL_ADDRESS").bbox
+    got = [f for f in mirrored.findings if f.entity_type == "EMAIL_ADDRESS"]
+    assert got and got[0].source.endswith(":mirrored") and got[0].bbox is not None
+    flipped = Box(upright.width - want.right, want.y, want.w, want.h)  # type: ignore[union-attr]
+    assert covered(got[0].bbox.padded(4, *upright.size), flipped) > 0.9
