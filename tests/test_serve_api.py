@@ -17,11 +17,11 @@ import httpx
 import numpy as np
 import pytest
 from PIL import Image
-from tests.serve_support import free_port, running
-from tests.support import PHIGUARD, engine, render_lines, run_cli
 
 from phiguard.config import Config
 from phiguard.server import STATIC, Limits, create_app, keep_temp_files_in_memory
+from tests.serve_support import free_port, running
+from tests.support import PHIGUARD, engine, render_lines, run_cli
 
 CHART = ["GARCIA, MARIA J  MRN: 00482913  DOB: 03/14/1951", "Attending: Dr. Alan Whitfield"]
 LIMITS = Limits(max_bytes=2 * 1024 * 1024, max_pixels=4_000_000)

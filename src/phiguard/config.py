@@ -41,6 +41,11 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
 
 STYLES = ("blur", "pixelate", "box")
 
+# What to do about faces: report them (flag), report and blur them (blur), or skip
+# detection (ignore). A staff selfie is fine to post, a patient in the background is
+# not; phiguard cannot tell them apart, so by default it makes sure the user sees them.
+FACE_MODES = ("flag", "blur", "ignore")
+
 
 @dataclass(frozen=True)
 class Config:
@@ -55,6 +60,11 @@ class Config:
     style: str = "blur"
     strict: bool = False
     show_matches: bool = False
+    faces: str = "flag"
+    # An unknown face may be a patient's, so by default a FACE finding alone makes the
+    # verdict "phi" (exit 1). Teams that post staff photos can turn that off.
+    faces_count: bool = True
+    metadata: bool = True  # report GPS, capture time, device and thumbnails as findings
 
     def threshold(self, entity: str) -> float:
         return self.thresholds.get(entity, self.default_threshold)

@@ -1,6 +1,8 @@
 """Load inputs: walk paths, sniff formats by content, orient images, decode text.
 
-This module and report.py are the only ones that touch the file system.
+This module and report.py are the only ones that touch the file system. Every frame
+of a multi-frame image and every page of a PDF is decoded (each is checked), and the
+metadata a phone photo carries is read here too (see media.py for the decoding).
 """
 
 from __future__ import annotations
@@ -14,15 +16,21 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from phiguard import media
+
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".csv", ".text", ".markdown"})
 IMAGE_SUFFIXES = frozenset(
-    {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".heif"}
+    {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".heif", ".pdf"}
 )
-IMAGE_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "TIFF", "BMP", "MPO", "GIF"})
+IMAGE_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "TIFF", "BMP", "MPO", "GIF", "HEIF"})
 STDIN = "-"
 # Refuse before decoding: a 12 MP phone photo is 12e6; 100 MP is a poster scan.
 MAX_PIXELS = 100_000_000
 MAX_TEXT_BYTES = 20 * 1024 * 1024
+# Every frame is OCRed (~1.5 s for a phone photo): an animated GIF of 1000 frames would
+# take half an hour, so past these limits the file is refused, never half-checked.
+MAX_FRAMES = 100
+MAX_TOTAL_PIXELS = 4 * MAX_PIXELS
 
 
 class LoadError(Exception):
@@ -39,6 +47,10 @@ class Loaded:
     text: str | None = None
     fmt: str = ""
     notes: tuple[str, ...] = ()
+    # Every frame (or PDF page) as oriented RGB; frames[0] is `image`. () for text.
+    frames: tuple[Image.Image, ...] = ()
+    # What the file says about itself: ("GPS_LOCATION", "42.36, -71.06"), ...
+    meta: tuple[tuple[str, str], ...] = ()
 
 
 def iter_paths(paths: list[str], recursive: bool = True) -> Iterator[str]:
@@ -78,6 +90,10 @@ def load_bytes(data: bytes, path: str) -> Loaded:
     """Decode bytes as an image (by magic, not by name) or as text."""
     if not data:
         raise LoadError("empty file")
+    if data.startswith(b"%PDF-"):
+        return _load_pdf(data, path)
+    if data[4:8] == b"ftyp":  # ISO media (HEIC/HEIF): Pillow reads it once pillow-heif registers
+        media.register_heif()
     try:
         probe = Image.open(io.BytesIO(data))
     except Exception:
@@ -90,7 +106,9 @@ def load_bytes(data: bytes, path: str) -> Loaded:
         raise LoadError(f"not a readable image although named {suffix} (corrupt or truncated?)")
     if suffix in TEXT_SUFFIXES or path == STDIN or _looks_like_text(data):
         return _load_text(data, path)
-    raise LoadError("unsupported format (phiguard reads JPEG, PNG, WebP, TIFF, BMP and text)")
+    raise LoadError(
+        "unsupported format (phiguard reads JPEG, PNG, WebP, HEIC, TIFF, GIF, BMP, PDF and text)"
+    )
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -103,19 +121,33 @@ def _load_image(img: Image.Image, path: str) -> Loaded:
     if fmt not in IMAGE_FORMATS:
         raise LoadError(f"unsupported image format {fmt or 'unknown'}")
     w, h = img.size
+    n = getattr(img, "n_frames", 1)
     if w * h > MAX_PIXELS:
         raise LoadError(f"image too large to check: {w}x{h} pixels (limit {MAX_PIXELS:,})")
+    if n > MAX_FRAMES or w * h * n > MAX_TOTAL_PIXELS:
+        raise LoadError(f"too many frames to check: {n} of {w}x{h} (limit {MAX_FRAMES})")
     try:
-        img.load()  # decode now: a truncated JPEG must fail here, not pass as clean
-        oriented = ImageOps.exif_transpose(img)
-        rgb = oriented.convert("RGB")
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        meta = media.read_meta(img)
+        frames = []
+        for i in range(n):
+            img.seek(i)
+            img.load()  # decode now: a truncated JPEG must fail here, not pass as clean
+            # Orientation goes into the pixels first, so every box is in display coordinates.
+            frames.append(media.to_rgb(ImageOps.exif_transpose(img)))
+    except (OSError, ValueError, EOFError, Image.DecompressionBombError) as exc:
         raise LoadError(f"cannot decode {fmt} image: {exc}") from exc
-    notes: tuple[str, ...] = ()
-    frames = int(getattr(img, "n_frames", 1))
-    if frames > 1:
-        notes = (f"only the first of {frames} frames was checked",)
-    return Loaded(path=path, kind="image", image=rgb, fmt=fmt, notes=notes)
+    return Loaded(
+        path=path, kind="image", image=frames[0], fmt=fmt, frames=tuple(frames), meta=meta
+    )
+
+
+def _load_pdf(data: bytes, path: str) -> Loaded:
+    """Render every page; a PDF that cannot be rendered completely is an error."""
+    try:
+        pages = media.render_pdf(data, MAX_FRAMES, MAX_PIXELS)
+    except media.MediaError as exc:
+        raise LoadError(str(exc)) from exc
+    return Loaded(path=path, kind="image", image=pages[0], fmt="PDF", frames=pages)
 
 
 def _load_text(data: bytes, path: str) -> Loaded:

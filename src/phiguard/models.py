@@ -79,6 +79,7 @@ class Finding:
     end: int | None = None
     boxes: tuple[Box, ...] = ()
     source: str = ""
+    frame: int | None = None  # page or frame index of a multi-frame input; None: the only one
 
     @property
     def bbox(self) -> Box | None:

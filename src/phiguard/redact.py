@@ -21,8 +21,12 @@ def pad_for(box: Box) -> int:
     return max(3, round(0.3 * min(box.h, 60)))
 
 
-def redaction_boxes(findings: Iterable[Finding], width: int, height: int) -> list[Box]:
-    boxes = [b for f in findings for b in f.boxes]
+def redaction_boxes(
+    findings: Iterable[Finding], width: int, height: int, faces: bool = False
+) -> list[Box]:
+    """Padded boxes to blur. FACE findings only with `faces` (--faces blur): by default a
+    face is shown to the user, who decides, since a staff selfie is fine to post."""
+    boxes = [b for f in findings if faces or f.entity_type != "FACE" for b in f.boxes]
     return [b.padded(pad_for(b), width, height) for b in boxes if b.area > 0]
 
 

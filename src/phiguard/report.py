@@ -16,6 +16,7 @@ from typing import Any
 from PIL import Image
 
 from phiguard import __version__
+from phiguard.media import PDF_DPI
 from phiguard.models import FileReport, Finding
 
 _WORD = re.compile(r"\w+")
@@ -44,6 +45,7 @@ def finding_dict(f: Finding, show_matches: bool) -> dict[str, Any]:
         "bbox": bbox.as_list() if bbox else None,
         "boxes": [b.as_list() for b in f.boxes],
         "source": f.source,
+        "frame": f.frame,
     }
 
 
@@ -101,11 +103,21 @@ def file_text(r: FileReport, show_matches: bool = False) -> str:
         what = ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
         lines = [f"PHI    {r.path}: {what}"]
     for f in r.findings:
-        where = f"at {f.bbox.as_list()}" if f.bbox else f"chars {f.start}-{f.end}"
         shown = f.text if show_matches else mask(f.text)
+        where = _where(f)
         lines.append(f"         {f.entity_type:<20} {shown!r:<28} {f.score:.2f}  {where}")
     lines.extend(f"         note: {n}" for n in r.notes)
     return "\n".join(lines)
+
+
+def _where(f: Finding) -> str:
+    if f.bbox:
+        where = f"at {f.bbox.as_list()}"
+    elif f.start is not None:
+        where = f"chars {f.start}-{f.end}"
+    else:
+        where = f"in {f.source}"  # metadata: no place in the pixels or the text
+    return where if f.frame is None else f"{where} frame {f.frame}"
 
 
 def to_text(reports: list[FileReport], show_matches: bool = False) -> str:
@@ -120,29 +132,55 @@ def to_text(reports: list[FileReport], show_matches: bool = False) -> str:
     return "\n".join(body) + tail
 
 
-# Pillow writes EXIF, XMP or an ICC profile only when asked to (exif=, icc_profile=);
-# these calls never ask, and redact_image builds its copy from bare pixels.
-def encode_image(image: Image.Image, fmt: str = "") -> tuple[bytes, str]:
-    """Encode pixels only, in the input's format where we can: (bytes, MIME type)."""
+_MIME = {"JPEG": "image/jpeg", "WEBP": "image/webp", "HEIF": "image/heif",
+         "PDF": "application/pdf", "TIFF": "image/tiff", "GIF": "image/gif",
+         "BMP": "image/bmp", "PNG": "image/png"}  # fmt: skip
+
+
+def encode_frames(frames: list[Image.Image], fmt: str = "") -> tuple[bytes, str]:
+    """Encode every frame (pages of a TIFF or PDF, an animation) in the input's format.
+
+    Only pixels reach the encoder: the frames were rebuilt from raw bytes (redact.py)
+    and no exif=, icc_profile= or xmp= argument is passed, so nothing of the original's
+    metadata travels. An MPO (a JPEG with extra images) comes out as a plain JPEG.
+    Returns the bytes and their MIME type.
+    """
     fmt = (fmt or "PNG").upper()
+    fmt = {"MPO": "JPEG"}.get(fmt, fmt if fmt in _MIME else "PNG")
+    first, rest = frames[0], frames[1:]
+    many: dict[str, Any] = {"save_all": True, "append_images": rest} if rest else {}
     out = io.BytesIO()
-    if fmt in {"JPEG", "MPO"}:
-        image.save(out, format="JPEG", quality=92, optimize=True)
-        return out.getvalue(), "image/jpeg"
-    if fmt == "WEBP":
-        image.save(out, format="WEBP", quality=92)
-        return out.getvalue(), "image/webp"
-    if fmt in {"TIFF", "BMP"}:
-        image.save(out, format=fmt)
-        return out.getvalue(), f"image/{fmt.lower()}"
-    image.save(out, format="PNG")  # GIF and anything else: lossless PNG
-    return out.getvalue(), "image/png"
+    if fmt == "JPEG":
+        first.save(out, format="JPEG", quality=92, optimize=True)
+    elif fmt == "WEBP":
+        first.save(out, format="WEBP", quality=92, **many)
+    elif fmt == "HEIF":
+        from phiguard.media import register_heif
+
+        register_heif()
+        first.save(out, format="HEIF", quality=90, **many)
+    elif fmt == "PDF":
+        first.save(out, format="PDF", resolution=PDF_DPI, save_all=True, append_images=rest)
+    elif fmt in {"TIFF", "GIF"}:
+        first.save(out, format=fmt, **many)
+    else:
+        first.save(out, format=fmt)
+    return out.getvalue(), _MIME[fmt]
+
+
+def encode_image(image: Image.Image, fmt: str = "") -> tuple[bytes, str]:
+    """One image, pixels only: (bytes, MIME type)."""
+    return encode_frames([image], fmt)
 
 
 def write_image(image: Image.Image, path: Path, fmt: str = "") -> None:
     """Write pixels only: no EXIF, XMP, ICC profile or thumbnail is passed to the encoder."""
+    write_frames([image], path, fmt)
+
+
+def write_frames(frames: list[Image.Image], path: Path, fmt: str = "") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(encode_image(image, fmt)[0])
+    path.write_bytes(encode_frames(frames, fmt)[0])
 
 
 def write_text(text: str, path: Path) -> None:
