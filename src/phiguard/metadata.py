@@ -21,3 +21,14 @@ def meta_findings(meta: tuple[tuple[str, str], ...]) -> list[Finding]:
         Finding(ENTITY.get(kind, "METADATA"), 1.0, value, source=f"metadata:{kind.lower()}")
         for kind, value in meta
     ]
+
+
+# Every phone photo has a capture time and a device: reported (and stripped by
+# `redact`), they would flag every photo if they counted. A position and a thumbnail
+# of the unredacted original do count: posting the file as it is leaks them.
+INFORMATIONAL = frozenset({"metadata:capture_time", "metadata:device", "metadata:maker_notes"})
+
+
+def counts(f: Finding) -> bool:
+    """Whether a finding makes the file's verdict "phi" (metadata: only position, thumbnail)."""
+    return f.source not in INFORMATIONAL

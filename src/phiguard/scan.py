@@ -22,6 +22,7 @@ from phiguard.analyze import analyze_text, join_words, locate, merge_duplicates
 from phiguard.config import Config
 from phiguard.decide import decide, deny_list_findings
 from phiguard.engine import Engine
+from phiguard.metadata import counts as meta_counts
 from phiguard.metadata import meta_findings
 from phiguard.mirror import looks_mirrored, unmirror
 from phiguard.models import FileReport, Finding, Kind, Verdict, Word
@@ -31,8 +32,12 @@ from phiguard.report import write_frames, write_text
 
 
 def _verdict(findings: tuple[Finding, ...], config: Config) -> Verdict:
-    """ "phi" if anything counts; a FACE alone counts unless config.faces_count is off."""
-    counted = [f for f in findings if config.faces_count or f.entity_type != "FACE"]
+    """ "phi" if anything counts; see metadata.counts for what a photo's own data adds."""
+    counted = [
+        f
+        for f in findings
+        if (config.faces_count or f.entity_type != "FACE") and meta_counts(f)
+    ]
     return "phi" if counted else "clean"
 
 
