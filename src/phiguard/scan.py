@@ -20,7 +20,7 @@ from PIL import Image
 from phiguard import load as loader
 from phiguard.analyze import analyze_text, join_words, locate, merge_duplicates
 from phiguard.config import Config
-from phiguard.decide import decide, deny_list_findings
+from phiguard.decide import decide, deny_list_findings, first_name_candidates
 from phiguard.engine import Engine
 from phiguard.models import FileReport, Finding, Kind, Verdict
 from phiguard.ocr import OcrError, OcrOptions, read_photo
@@ -40,11 +40,25 @@ def find_in_text(text: str, engine: Engine, config: Config, source: str = "text"
     return decide(candidates, config)
 
 
+def find_in_caption(text: str, engine: Engine, config: Config) -> list[Finding]:
+    """Decided findings for a post caption (or any typed text file).
+
+    Unlike OCR text: no look-alike digit pass, first-name candidates, and the words
+    around a name decide patient (flagged) or staff (not flagged).
+    """
+    candidates = (
+        analyze_text(text, engine, config, "text", confusions=False)
+        + first_name_candidates(text)
+        + deny_list_findings(text, config)
+    )
+    return decide(candidates, config, prose=text)
+
+
 def scan_text(
     text: str, engine: Engine, config: Config, path: str = "<text>", notes: tuple[str, ...] = ()
 ) -> FileReport:
     t0 = time.perf_counter()
-    findings = tuple(find_in_text(text, engine, config))
+    findings = tuple(find_in_caption(text, engine, config))
     return FileReport(
         path=path,
         kind="text",
