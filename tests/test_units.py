@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from phiguard.analyze import join_words, locate, title_caps, undo_confusions
 from phiguard.config import Config
 from phiguard.decide import decide, deny_list_findings
@@ -89,3 +91,22 @@ def test_exit_codes() -> None:
     assert exit_code([clean]) == 0
     assert exit_code([clean, phi]) == 1
     assert exit_code([phi, err, clean]) == 2
+
+
+def test_analysis_opens_no_network_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing is fetched at run time: e-mail validation must not download a suffix list."""
+    import socket
+
+    from phiguard.scan import scan_text
+    from tests.support import engine
+
+    attempts: list[object] = []
+
+    def refuse(self: socket.socket, address: object) -> None:
+        attempts.append(address)
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    rep = scan_text("Write to maria.garcia@example.org or m.lee@clinic.co.uk", engine(), Config())
+    assert {f.entity_type for f in rep.findings} == {"EMAIL_ADDRESS"}
+    assert attempts == []

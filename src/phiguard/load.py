@@ -169,3 +169,14 @@ def iter_with_relnames(paths: list[str]) -> Iterator[tuple[str, str]]:
                 yield f, os.path.relpath(f, raw)
         else:
             yield raw, Path(raw).name
+
+
+POST_CAPTION = "caption.txt"
+
+
+def find_post(paths: list[str]) -> tuple[str, list[str]] | None:
+    """A single folder holding caption.txt is a post: (caption path, its other files)."""
+    if len(paths) != 1 or not (Path(paths[0]) / POST_CAPTION).is_file():
+        return None
+    caption = str(Path(paths[0]) / POST_CAPTION)
+    return caption, [f for f in iter_paths(paths) if f != caption]

@@ -11,13 +11,16 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
 from phiguard import __version__
 from phiguard.media import PDF_DPI
 from phiguard.models import FileReport, Finding
+
+if TYPE_CHECKING:
+    from phiguard.post import PostReport
 
 _WORD = re.compile(r"\w+")
 
@@ -77,19 +80,40 @@ def summary(reports: list[FileReport]) -> dict[str, Any]:
     }
 
 
-def exit_code(reports: Iterable[FileReport]) -> int:
+def exit_code(reports: Iterable[FileReport], post: PostReport | None = None) -> int:
     """2 if any file could not be fully checked, else 1 if anything was found, else 0."""
-    verdicts = {r.verdict for r in reports}
+    verdicts = {r.verdict for r in reports} | ({post.verdict} if post else set())
     return 2 if "error" in verdicts else 1 if "phi" in verdicts else 0
 
 
-def to_json(reports: list[FileReport], show_matches: bool = False) -> str:
-    doc = {
+def post_dict(post: PostReport, show_matches: bool = False) -> dict[str, Any]:
+    """The post's verdict and the combinations (caption term + the same word in a photo)."""
+    combos = [{"path": path, **finding_dict(f, show_matches)} for path, f in post.combinations]
+    return {"verdict": post.verdict, "caption": post.caption, "files": list(post.files),
+            "combinations": combos}  # fmt: skip
+
+
+def to_json(
+    reports: list[FileReport], show_matches: bool = False, post: PostReport | None = None
+) -> str:
+    doc: dict[str, Any] = {
         "version": __version__,
         "files": [file_dict(r, show_matches) for r in reports],
         "summary": summary(reports),
     }
+    if post is not None:
+        doc["post"] = post_dict(post, show_matches)
+        doc["summary"]["exit_code"] = exit_code(reports, post)
     return json.dumps(doc, indent=2)
+
+
+def post_text(post: PostReport, show_matches: bool = False) -> str:
+    lines = [f"POST   {post.verdict}: caption {post.caption} + {len(post.files)} file(s)"]
+    for path, f in post.combinations:
+        shown = f.text if show_matches else mask(f.text)
+        where = f"at {f.bbox.as_list()}" if f.bbox else f"chars {f.start}-{f.end}"
+        lines.append(f"         {f.entity_type:<20} {shown!r:<28} {path} {where}")
+    return "\n".join(lines)
 
 
 def file_text(r: FileReport, show_matches: bool = False) -> str:

@@ -18,15 +18,17 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from phiguard import load as loader
-from phiguard.analyze import analyze_text, join_words, locate, merge_duplicates
+from phiguard.analyze import analyze_text, join_words, locate, merge_duplicates, undo_confusions
 from phiguard.config import Config
-from phiguard.decide import decide, deny_list_findings
+from phiguard.decide import decide, deny_list_findings, first_name_candidates
 from phiguard.engine import Engine
+from phiguard.known import known_findings
 from phiguard.metadata import counts as meta_counts
 from phiguard.metadata import meta_findings
 from phiguard.mirror import looks_mirrored, unmirror
 from phiguard.models import FileReport, Finding, Kind, Verdict, Word
 from phiguard.ocr import OcrError, OcrOptions, ocr_words, read_photo
+from phiguard.post import PostReport, assemble, caption_terms, combinations_in_photo
 from phiguard.redact import redact_image, redact_text, redaction_boxes
 from phiguard.report import write_frames, write_text
 
@@ -34,26 +36,41 @@ from phiguard.report import write_frames, write_text
 def _verdict(findings: tuple[Finding, ...], config: Config) -> Verdict:
     """ "phi" if anything counts; see metadata.counts for what a photo's own data adds."""
     counted = [
-        f
-        for f in findings
-        if (config.faces_count or f.entity_type != "FACE") and meta_counts(f)
+        f for f in findings if (config.faces_count or f.entity_type != "FACE") and meta_counts(f)
     ]
     return "phi" if counted else "clean"
 
 
 def find_in_text(text: str, engine: Engine, config: Config, source: str = "text") -> list[Finding]:
     """Decided findings for a piece of text, with character offsets."""
-    candidates = analyze_text(text, engine, config, source) + deny_list_findings(
-        text, config, source
+    candidates = (
+        analyze_text(text, engine, config, source)
+        + deny_list_findings(text, config, source)
+        + known_findings(undo_confusions(text), config.known, source)
     )
     return decide(candidates, config)
+
+
+def find_in_caption(text: str, engine: Engine, config: Config) -> list[Finding]:
+    """Decided findings for a post caption (or any typed text file).
+
+    Unlike OCR text: no look-alike digit pass, first-name candidates, and the words
+    around a name decide patient (flagged) or staff (not flagged).
+    """
+    candidates = (
+        analyze_text(text, engine, config, "text", confusions=False)
+        + first_name_candidates(text)
+        + deny_list_findings(text, config)
+        + known_findings(text, config.known)
+    )
+    return decide(candidates, config, prose=text)
 
 
 def scan_text(
     text: str, engine: Engine, config: Config, path: str = "<text>", notes: tuple[str, ...] = ()
 ) -> FileReport:
     t0 = time.perf_counter()
-    findings = tuple(find_in_text(text, engine, config))
+    findings = tuple(find_in_caption(text, engine, config))
     return FileReport(
         path=path,
         kind="text",
@@ -86,11 +103,13 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
         )
         opts = OcrOptions(lang=config.ocr_lang)
         groups = read_photo(image, opts)  # the full page first, then each text region
-        found = _find_in_words([w for g in groups for w in g], engine, config)
+        ocr = join_words([w for g in groups for w in g])
+        found = locate(find_in_text(ocr.text, engine, config, source="ocr"), ocr)
         if looks_mirrored(groups[0]):  # a selfie's mirrored sign: read it the right way round
             flipped = ocr_words(ImageOps.mirror(image), opts)
             found += unmirror(_find_in_words(flipped, engine, config), image.width)
-        return merge_duplicates(found) + (faces.result() if faces else [])
+        found = merge_duplicates(found) + combinations_in_photo(ocr, config.post_terms)
+        return found + (faces.result() if faces else [])
 
 
 def scan_image(
@@ -238,3 +257,26 @@ def scan(
         if on_file:
             on_file(report)
         yield report
+
+
+FileRunner = Callable[[list[str], Config], Iterable[FileReport]]
+
+
+def scan_post(
+    caption: str,
+    photos: list[str],
+    engine: Engine,
+    config: Config,
+    caption_path: str = "<caption>",
+    run: FileRunner | None = None,
+) -> tuple[PostReport, list[FileReport]]:
+    """Check a caption and its photos as one post: (post report, per-file reports).
+
+    `run(paths, config)` scans the photos (default: one by one here; the CLI passes a
+    worker pool). The config it gets carries the caption's names and room numbers.
+    """
+    cap = scan_text(caption, engine, config, caption_path)
+    terms = caption_terms(caption, engine, config)
+    cfg = config.with_(post_terms=terms)
+    runner = run or (lambda paths, c: (scan_file(p, engine, c) for p in paths))
+    return assemble(cap, caption, list(runner(photos, cfg)), terms)

@@ -1,0 +1,1 @@
+"""Benchmarks: a labelled synthetic corpus and phiguard vs stock Presidio."""
