@@ -4,6 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+# Handwriting, screen and paper fonts for the synthetic benchmark corpus (bench/synth).
+FONTS  := fonts-comic-neue fonts-dkg-handwriting fonts-humor-sans fonts-femkeklaver \
+          fonts-breip fonts-dancingscript fonts-liberation2 fonts-freefont-ttf
+
 .PHONY: install system-deps test lint bench samples clean
 
 install: system-deps $(STAMP)
@@ -15,6 +19,7 @@ system-deps:
 	@missing=""; \
 	command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract-ocr tesseract-ocr-eng"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	for p in $(FONTS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \
