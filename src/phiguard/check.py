@@ -110,7 +110,7 @@ def redacted_copy(path: str, checked: Checked, out: Path, engine: Engine, config
         item = loader.load_bytes(data, path)
         findings = checked.report.findings
         if item.image is not None:
-            boxes = redaction_boxes(findings, *item.image.size)
+            boxes = redaction_boxes(findings, *item.image.size, config)
             write_image(redact_image(item.image, boxes, config.style), out, item.fmt)
         else:
             write_text(redact_text(item.text or "", findings), out)

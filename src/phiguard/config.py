@@ -31,6 +31,12 @@ DEFAULT_ENTITIES: frozenset[str] = frozenset(
         # Not PHI, but confidential all the same: a login on a sticky note, a stamp.
         "CREDENTIAL",
         "CONFIDENTIAL_MARKING",
+        # Found in photos as objects rather than words (codes.py, layout.py).
+        "BARCODE",
+        "QR_CODE",
+        "CHART_SCREEN",
+        "WRISTBAND",
+        "NEEDS_REVIEW",
     }
 )
 
@@ -42,6 +48,11 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "PHONE_NUMBER": 0.5,
     "IP_ADDRESS": 0.7,
 }
+
+# Findings about a whole block (a chart screen, a wristband, text we could not read):
+# shown so the user looks, blurred whole only with --strict; the values in them are
+# blurred one by one either way.
+REGION_TYPES = frozenset({"CHART_SCREEN", "WRISTBAND", "NEEDS_REVIEW"})
 
 STYLES = ("blur", "pixelate", "box")
 
@@ -75,6 +86,14 @@ class Config:
 
     def threshold(self, entity: str) -> float:
         return self.thresholds.get(entity, self.default_threshold)
+
+    def blurs(self, entity: str) -> bool:
+        """Whether `redact` blurs findings of this type (every tool asks this one place)."""
+        if entity == "FACE":
+            return self.faces == "blur"
+        if entity in REGION_TYPES:
+            return self.strict
+        return True
 
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -53,3 +53,20 @@ def first_names() -> frozenset[str]:
     """Lower-cased first names (1990 US Census lists minus ordinary English words)."""
     lines = _data("first_names.txt").splitlines()
     return frozenset(s for s in lines if s and not s.startswith("#"))
+
+
+@dataclass(frozen=True)
+class LayoutCues:
+    """Label words of a patient record (see layout_cues.yaml)."""
+
+    strong: frozenset[str]
+    weak: frozenset[str]
+
+
+@functools.lru_cache(maxsize=1)
+def layout_cues() -> LayoutCues:
+    raw = yaml.safe_load(_data("layout_cues.yaml"))
+    return LayoutCues(
+        strong=frozenset(str(w).lower() for w in raw["strong"]),
+        weak=frozenset(str(w).lower() for w in raw["weak"]),
+    )

@@ -130,13 +130,29 @@ def _back(b: Box, inv: np.ndarray, crop: Box) -> Box:
     return Box(int(x0) + crop.x, int(y0) + crop.y, max(1, int(x1 - x0)), max(1, int(y1 - y0)))
 
 
-def read_photo(image: Image.Image, opts: OcrOptions = OcrOptions()) -> list[list[Word]]:
-    """Words of a photo: one list from the full page, then one per text region found."""
+@dataclass(frozen=True)
+class Block:
+    """The words read in one region of a photo (region None: the full-page reading)."""
+
+    words: tuple[Word, ...]
+    region: Region | None
+
+
+def read_blocks(image: Image.Image, opts: OcrOptions = OcrOptions()) -> list[Block]:
+    """A photo read twice over: the full page first, then each text region found.
+
+    Line ids are unique across blocks, so the words of all blocks can be joined.
+    """
     full = ocr_words(image, opts)
     gray = np.asarray(ImageOps.grayscale(image))
-    out, base = [full], 1 + max((w.line for w in full), default=0)
+    out, base = [Block(tuple(full), None)], 1 + max((w.line for w in full), default=0)
     for region in find_regions(gray):
         words = ocr_region(gray, region, opts, base)
-        out.append(words)
+        out.append(Block(tuple(words), region))
         base = 1 + max((w.line for w in words), default=base)
     return out
+
+
+def read_photo(image: Image.Image, opts: OcrOptions = OcrOptions()) -> list[list[Word]]:
+    """Words of a photo, one list per block (see read_blocks)."""
+    return [list(b.words) for b in read_blocks(image, opts)]

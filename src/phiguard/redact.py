@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from PIL import Image, ImageDraw, ImageFilter
 
+from phiguard.config import Config
 from phiguard.models import Box, Finding
 
 STYLES = ("blur", "pixelate", "box")
@@ -21,12 +22,19 @@ def pad_for(box: Box) -> int:
     return max(3, round(0.3 * min(box.h, 60)))
 
 
+def to_blur(findings: Iterable[Finding], config: Config) -> list[Finding]:
+    """The findings `redact` blurs: faces only with --faces blur (a staff selfie is fine
+    to post, the user decides), whole chart screens and unreadable blocks only with
+    --strict (their values are findings of their own)."""
+    return [f for f in findings if config.blurs(f.entity_type)]
+
+
 def redaction_boxes(
-    findings: Iterable[Finding], width: int, height: int, faces: bool = False
+    findings: Iterable[Finding], width: int, height: int, config: Config | None = None
 ) -> list[Box]:
-    """Padded boxes to blur. FACE findings only with `faces` (--faces blur): by default a
-    face is shown to the user, who decides, since a staff selfie is fine to post."""
-    boxes = [b for f in findings if faces or f.entity_type != "FACE" for b in f.boxes]
+    """Padded boxes to blur, for the findings `config` says to blur (all without one)."""
+    chosen = to_blur(findings, config) if config else findings
+    boxes = [b for f in chosen for b in f.boxes]
     return [b.padded(pad_for(b), width, height) for b in boxes if b.area > 0]
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from phiguard import layout
 from phiguard import load as loader
 from phiguard.analyze import analyze_text, join_words, locate, merge_duplicates, undo_confusions
 from phiguard.config import Config
@@ -27,7 +28,7 @@ from phiguard.metadata import counts as meta_counts
 from phiguard.metadata import meta_findings
 from phiguard.mirror import looks_mirrored, unmirror
 from phiguard.models import FileReport, Finding, Kind, Verdict, Word
-from phiguard.ocr import OcrError, OcrOptions, ocr_words, read_photo
+from phiguard.ocr import OcrError, OcrOptions, ocr_words, read_blocks
 from phiguard.post import PostReport, assemble, caption_terms, combinations_in_photo
 from phiguard.redact import redact_image, redact_text, redaction_boxes
 from phiguard.report import write_frames, write_text
@@ -41,14 +42,22 @@ def _verdict(findings: tuple[Finding, ...], config: Config) -> Verdict:
     return "phi" if counted else "clean"
 
 
-def find_in_text(text: str, engine: Engine, config: Config, source: str = "text") -> list[Finding]:
-    """Decided findings for a piece of text, with character offsets."""
+Adjust = Callable[[list[Finding]], list[Finding]]
+
+
+def find_in_text(
+    text: str, engine: Engine, config: Config, source: str = "text", adjust: Adjust | None = None
+) -> list[Finding]:
+    """Decided findings for a piece of text, with character offsets.
+
+    `adjust` rescores the candidates before the thresholds apply (layout.boost).
+    """
     candidates = (
         analyze_text(text, engine, config, source)
         + deny_list_findings(text, config, source)
         + known_findings(undo_confusions(text), config.known, source)
     )
-    return decide(candidates, config)
+    return decide(adjust(candidates) if adjust else candidates, config)
 
 
 def find_in_caption(text: str, engine: Engine, config: Config) -> list[Finding]:
@@ -87,29 +96,44 @@ def _find_in_words(words: list[Word], engine: Engine, config: Config) -> list[Fi
 
 
 def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Finding]:
-    """OCR the image, analyze its text, and return findings with pixel boxes; faces too
-    unless config.faces is "ignore"."""
+    """Findings with pixel boxes: text read block by block, barcodes and QR codes, record
+    blocks (chart screens, wristbands), and faces unless config.faces is "ignore"."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from phiguard.codes import find_codes
     from phiguard.faces import detect_faces
 
-    # Faces are looked for while Tesseract (a subprocess) reads: on a photo checked on
-    # its own, the ~65 ms of detection then costs no wall time.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # Faces and codes are looked for while Tesseract (a subprocess) reads: on a photo
+    # checked on its own, their ~0.1-0.2 s then costs little wall time.
+    with ThreadPoolExecutor(max_workers=2) as pool:
         faces = (
             pool.submit(detect_faces, image, config.threshold("FACE"))
             if config.faces != "ignore"
             else None
         )
-        opts = OcrOptions(lang=config.ocr_lang)
-        groups = read_photo(image, opts)  # the full page first, then each text region
-        ocr = join_words([w for g in groups for w in g])
-        found = locate(find_in_text(ocr.text, engine, config, source="ocr"), ocr)
-        if looks_mirrored(groups[0]):  # a selfie's mirrored sign: read it the right way round
-            flipped = ocr_words(ImageOps.mirror(image), opts)
-            found += unmirror(_find_in_words(flipped, engine, config), image.width)
-        found = merge_duplicates(found) + combinations_in_photo(ocr, config.post_terms)
+        codes = pool.submit(find_codes, image)
+        found, recs = _read_text(image, engine, config)
+        found += codes.result()
+        found += layout.block_findings(recs, codes.result())
+        found = [f for f in found if f.entity_type in config.entities or f.entity_type == "FACE"]
         return found + (faces.result() if faces else [])
+
+
+def _read_text(
+    image: Image.Image, engine: Engine, config: Config
+) -> tuple[list[Finding], list[layout.Record]]:
+    """Text findings of a photo, and the blocks that look like a patient record."""
+    opts = OcrOptions(lang=config.ocr_lang)
+    blocks = read_blocks(image, opts)  # the full page first, then each text region
+    ocr = join_words([w for b in blocks for w in b.words])
+    recs = layout.records(blocks)
+    found = locate(
+        find_in_text(ocr.text, engine, config, "ocr", lambda c: layout.boost(c, ocr, recs)), ocr
+    )
+    if looks_mirrored(list(blocks[0].words)):  # a selfie's mirrored sign: read it right too
+        flipped = ocr_words(ImageOps.mirror(image), opts)
+        found += unmirror(_find_in_words(flipped, engine, config), image.width)
+    return merge_duplicates(found) + combinations_in_photo(ocr, config.post_terms), recs
 
 
 def scan_image(
@@ -196,7 +220,7 @@ def redact_frames(
     out = []
     for i, frame in enumerate(frames):
         mine = [f for f in findings if f.frame is None or f.frame == i]
-        boxes = redaction_boxes(mine, *frame.size, faces=config.faces == "blur")
+        boxes = redaction_boxes(mine, *frame.size, config)
         out.append(redact_image(frame, boxes, config.style))
     return out
 

@@ -32,7 +32,7 @@ from phiguard import load as loader
 from phiguard.config import STYLES, Config
 from phiguard.engine import Engine, build_engine
 from phiguard.models import FileReport
-from phiguard.redact import redact_image
+from phiguard.redact import redact_image, to_blur
 from phiguard.report import encode_image, file_dict
 from phiguard.review import boxes_to_redact, parse_box_spec
 from phiguard.scan import scan_image, scan_text
@@ -227,13 +227,15 @@ def _routes(app: FastAPI) -> None:
         if rep.verdict == "error":
             # Fail closed: never hand back a copy of an image that was not checked.
             raise HTTPException(500, f"This image could not be checked: {rep.error}")
-        return await run_in_threadpool(_redacted_response, item, rep, spec, style)
+        return await run_in_threadpool(_redacted_response, item, rep, spec, style, s.config)
 
 
-def _redacted_response(item: loader.Loaded, rep: FileReport, spec: Any, style: str) -> Response:
+def _redacted_response(
+    item: loader.Loaded, rep: FileReport, spec: Any, style: str, config: Config
+) -> Response:
     assert item.image is not None
     w, h = item.image.size
-    boxes = boxes_to_redact(rep.findings, spec, w, h)
+    boxes = boxes_to_redact(to_blur(rep.findings, config), spec, w, h)
     data, media = encode_image(redact_image(item.image, boxes, style), item.fmt)
     stem = Path(item.path).stem
     ext = {"image/jpeg": "jpg"}.get(media, media.split("/")[1])

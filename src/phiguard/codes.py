@@ -1,0 +1,120 @@
+"""Barcodes and QR codes on wristbands, labels and forms: found, decoded, always blurred.
+
+A code holds PHI whether or not we can read it (a wristband's Code 128 is the MRN, a
+discharge form's QR often the whole record), so every code found is a finding.
+zxing-cpp (C++ in its own wheel) finds and decodes codes that are big enough. A wristband
+barcode in the background of a photo usually is not: its bars are one pixel wide and
+blurred. Those are found by shape instead: an area where the gradient points the same
+way everywhere (parallel bars; text strokes point every way), crossed by many bars whose
+profile repeats along their length (a line of text does not repeat).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import cv2
+import numpy as np
+from PIL import Image, ImageOps
+
+from phiguard.models import Box, Finding
+
+_2D = {"QRCode", "MicroQRCode", "RMQRCode", "DataMatrix", "Aztec", "PDF417", "MaxiCode"}
+WINDOW = 11  # px: the neighbourhood over which bars must agree in direction
+MIN_SIDE = 28  # px: shorter "bars" are text strokes
+MIN_BARS = 7
+SAME_PROFILE = 0.6  # correlation of two parallel scans across the bars
+
+
+def find_codes(image: Image.Image) -> list[Finding]:
+    """Every code zxing-cpp decodes, plus barcode-shaped areas it could not; image pixels."""
+    gray = np.asarray(ImageOps.grayscale(image))
+    found = _decoded(gray, 0, 0)
+    for box, angle in bar_areas(gray):
+        if any(box.intersection(b) > 0.3 * box.area for f in found for b in f.boxes):
+            continue
+        crop = box.padded(box.h // 2 + 4, gray.shape[1], gray.shape[0])
+        patch = cv2.resize(gray[crop.y : crop.bottom, crop.x : crop.right], None, fx=2, fy=2,
+                           interpolation=cv2.INTER_CUBIC)  # fmt: skip
+        decoded = [
+            replace(f, boxes=(f.boxes[0].union(box),)) for f in _decoded(patch, crop.x, crop.y, 2.0)
+        ]
+        found += decoded or [Finding("BARCODE", 0.9, f"barcode at {angle:.0f} degrees",
+                                     boxes=(box,), source="code:shape")]  # fmt: skip
+    return found
+
+
+def _decoded(gray: np.ndarray, dx: int, dy: int, scale: float = 1.0) -> list[Finding]:
+    import zxingcpp
+
+    out = []
+    for r in zxingcpp.read_barcodes(gray, try_rotate=True, try_downscale=True):
+        fmt = r.format.name if hasattr(r.format, "name") else str(r.format)
+        p = r.position
+        xs = [q.x / scale + dx for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)]
+        ys = [q.y / scale + dy for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)]
+        box = Box(
+            int(min(xs)), int(min(ys)), int(max(xs) - min(xs)) + 1, int(max(ys) - min(ys)) + 1
+        )
+        kind = "QR_CODE" if fmt in _2D else "BARCODE"
+        if kind == "BARCODE" and box.h < 0.4 * box.w:
+            # zxing places a 1D code on the scan line that decoded it; the bars go on
+            # above and below it.
+            grow = int(0.4 * box.w - box.h) // 2 + 1
+            box = Box(box.x, max(0, box.y - grow), box.w, box.h + 2 * grow)
+        out.append(Finding(kind, 1.0, r.text or fmt, boxes=(box,), source=f"code:{fmt}"))
+    return out
+
+
+def bar_areas(gray: np.ndarray) -> list[tuple[Box, float]]:
+    """Areas of parallel bars: (box, bar direction in degrees)."""
+    g = gray.astype(np.float32)
+    gx, gy = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)
+    k = (WINDOW, WINDOW)
+    jxx, jyy = cv2.boxFilter(gx * gx, -1, k), cv2.boxFilter(gy * gy, -1, k)
+    jxy = cv2.boxFilter(gx * gy, -1, k)
+    energy = jxx + jyy
+    coherence = np.sqrt((jxx - jyy) ** 2 + 4 * jxy**2) / (energy + 1e-6)
+    mask = ((coherence > 0.75) & (energy > 2000)).astype(np.uint8) * 255
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    theta = 0.5 * np.arctan2(2 * jxy, jxx - jyy)  # the gradient's direction: across the bars
+    out = []
+    for i in range(1, n):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if min(w, h) < MIN_SIDE or area < 0.35 * w * h or max(w, h) > 0.5 * max(g.shape):
+            continue
+        inside = labels[y : y + h, x : x + w] == i
+        th = float(np.median(theta[y : y + h, x : x + w][inside]))
+        if _looks_like_bars(g, Box(x, y, w, h), inside, th):
+            out.append((Box(x, y, w, h), float(np.degrees(th))))
+    return out
+
+
+def _looks_like_bars(g: np.ndarray, b: Box, inside: np.ndarray, th: float) -> bool:
+    """Many bars across the area, and the same profile at two heights along them."""
+    length = max(b.w, b.h)
+    ts = np.linspace(-length / 2, length / 2, 2 * length)
+    along = min(b.w, b.h) * 0.2
+
+    def scan(off: float) -> tuple[np.ndarray, np.ndarray]:
+        xs = b.x + b.w / 2 - off * np.sin(th) + ts * np.cos(th)
+        ys = b.y + b.h / 2 + off * np.cos(th) + ts * np.sin(th)
+        return (np.clip(xs, 0, g.shape[1] - 1).astype(int),
+                np.clip(ys, 0, g.shape[0] - 1).astype(int))  # fmt: skip
+
+    xs, ys = scan(0.0)
+    keep = inside[np.clip(ys - b.y, 0, b.h - 1), np.clip(xs - b.x, 0, b.w - 1)]
+    if keep.sum() < 10:
+        return False
+    before, mid, after = (g[y, x][keep] for x, y in (scan(-along), (xs, ys), scan(along)))
+    bars = int((np.diff(np.sign(mid - mid.mean())) != 0).sum() // 2)
+    same = min(_corr(mid, before), _corr(mid, after))
+    return bars >= MIN_BARS and (same >= SAME_PROFILE or bars >= 20)
+
+
+def _corr(a: np.ndarray, b: np.ndarray) -> float:
+    if len(a) != len(b) or a.std() == 0 or b.std() == 0:
+        return 0.0
+    return float(np.corrcoef(a, b)[0, 1])

@@ -1,0 +1,117 @@
+"""Reading photos: text blocks at an angle, barcodes and QR codes, record blocks."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from phiguard.analyze import join_words
+from phiguard.codes import find_codes
+from phiguard.config import Config
+from phiguard.layout import boost, records
+from phiguard.models import Box, Finding, Word
+from phiguard.ocr import Block
+from phiguard.redact import redaction_boxes
+from phiguard.regions import Region, find_regions
+from phiguard.scan import scan_image
+from tests.support import engine, render_lines
+
+FORM = [
+    "Patient: OKAFOR, ROBERT T",
+    "MRN: 00731942   DOB: 04/22/1958",
+    "Admitted: 3/6/2025   Room 4B",
+    "Attending: Eric Murphy, MD",
+]
+
+
+def cluttered(size: tuple[int, int] = (1600, 1200)) -> Image.Image:
+    rng = np.random.default_rng(5)
+    base = rng.normal(150, 25, (size[1] // 8, size[0] // 8, 3)).clip(0, 255).astype(np.uint8)
+    return Image.fromarray(base).resize(size, Image.Resampling.BICUBIC)
+
+
+def test_a_form_at_15_degrees_is_found_straightened_and_read() -> None:
+    card = render_lines(FORM, size=22, width=760, angle=0)
+    photo = cluttered()
+    photo.paste(card.rotate(15, expand=True, fillcolor=(150, 150, 150)), (300, 250))
+    (region, *_) = find_regions(np.asarray(photo.convert("L")))
+    assert abs(region.angle - 15) <= 2.5, region
+    rep = scan_image(photo, engine(), Config(faces="ignore"), "form.png")
+    types = {f.entity_type for f in rep.findings}
+    assert {"MRN", "DATE", "PERSON", "CHART_SCREEN"} <= types, rep.findings
+
+
+def barcode_image(rotate: float, module_px: int) -> tuple[Image.Image, Box]:
+    import barcode
+    from barcode.writer import ImageWriter
+
+    buf = io.BytesIO()
+    opts = {"module_width": 0.4, "module_height": 8, "write_text": False, "quiet_zone": 2,
+            "dpi": 127}  # 2 px per module, then scaled as a camera would  # fmt: skip
+    barcode.get("code128", "00731942", writer=ImageWriter()).write(buf, opts)
+    code = Image.open(buf).convert("RGB")
+    code = code.resize((code.width * module_px // 2, code.height * module_px // 2),
+                       Image.Resampling.BILINEAR)  # fmt: skip
+    code = code.rotate(rotate, expand=True, fillcolor=(255, 255, 255))
+    band = Image.new("RGB", (code.width + 80, code.height + 60), (250, 246, 210))
+    band.paste(code, (40, 30))
+    photo = cluttered((1200, 900))
+    photo.paste(band, (500, 400))
+    return photo, Box(540, 430, code.width, code.height)
+
+
+@pytest.mark.parametrize(("rotate", "module_px"), [(0, 3), (9, 2), (-7, 2)])
+def test_barcodes_are_found_rotated_and_small(rotate: float, module_px: int) -> None:
+    photo, where = barcode_image(rotate, module_px)
+    codes = [f for f in find_codes(photo) if f.entity_type == "BARCODE"]
+    assert codes, "no barcode found"
+    covered = codes[0].boxes[0].padded(6, *photo.size).intersection(where)
+    assert covered >= 0.9 * where.area
+
+
+def test_qr_code_is_decoded_and_blurred_by_default() -> None:
+    import segno
+
+    buf = io.BytesIO()
+    segno.make("MRN 00731942 OKAFOR ROBERT 1958-04-22").save(buf, kind="png", scale=4)
+    photo = cluttered((1000, 800))
+    photo.paste(Image.open(buf).convert("RGB"), (300, 200))
+    (qr,) = find_codes(photo)
+    assert qr.entity_type == "QR_CODE" and "OKAFOR" in qr.text
+    assert redaction_boxes([qr], *photo.size, Config())
+
+
+def test_plain_text_has_no_codes() -> None:
+    text = render_lines(["Illinois lllll IIIII 1111 ||||| wall", "Hand hygiene saves lives"])
+    assert find_codes(text) == []
+
+
+def _block(rows: list[list[str]], first_line: int = 0) -> Block:
+    words = []
+    for i, row in enumerate(rows):
+        for j, t in enumerate(row):
+            words.append(Word(t, Box(100 * j, 30 * i, 80, 20), 90.0, first_line + i))
+    return Block(tuple(words), Region(Box(0, 0, 400, 30 * len(rows)), 20.0, 0.0, 20))
+
+
+def test_record_block_lifts_bare_values_and_a_poster_does_not() -> None:
+    table = _block([["Room", "Patient", "MRN", "DOB"], ["4B", "Okafor", "00731942", "4/22/58"]])
+    poster = _block([["Flu", "shots", "today"], ["Call", "00731942"]], first_line=10)
+    ocr = join_words(list(table.words) + list(poster.words))
+    recs = records([table, poster])
+    assert [r.block for r in recs] == [table]
+    start = ocr.text.index("00731942")
+    late = ocr.text.rindex("00731942")
+    cands = [Finding("MRN", 0.2, "00731942", start, start + 8),
+             Finding("MRN", 0.2, "00731942", late, late + 8)]  # fmt: skip
+    lifted = boost(cands, ocr, recs)
+    assert lifted[0].score >= 0.5 > lifted[1].score
+
+
+def test_chart_screen_is_shown_but_blurred_whole_only_when_strict() -> None:
+    f = Finding("CHART_SCREEN", 0.8, "dob, mrn", boxes=(Box(10, 10, 300, 200),))
+    assert redaction_boxes([f], 1000, 800, Config()) == []
+    assert redaction_boxes([f], 1000, 800, Config(strict=True))
