@@ -114,6 +114,12 @@ def _scan_post(
     help="Folder for the redacted copies (same file names; inputs never overwritten).",
 )
 @click.option("--style", type=click.Choice(STYLES), default="blur", show_default=True)
+@click.option(
+    "--verify/--no-verify",
+    default=True,
+    show_default=True,
+    help="Read every redacted area again and refuse the copy if a flagged value is still readable.",
+)
 @click.option("--show-matches", is_flag=True, help="Print matched values in the clear.")
 @click.option("--no-progress", is_flag=True, help="Never draw a progress bar.")
 @config_options
@@ -121,6 +127,7 @@ def redact(
     paths: tuple[str, ...],
     out_dir: str,
     style: str,
+    verify: bool,
     show_matches: bool,
     no_progress: bool,
     jobs: int,
@@ -128,7 +135,8 @@ def redact(
 ) -> None:
     """Write a redacted, metadata-free copy of each photo and text file to --out-dir.
 
-    Exit code as for scan: a file that could not be checked gets no copy and exit 2.
+    Exit code as for scan: a file that could not be checked, or whose redaction could
+    still be read (--verify), gets no copy and exit 2.
 
     \b
     Example:
@@ -142,7 +150,7 @@ def redact(
 
     cfg = build_config(**opts, style=style)
     pairs = [(f, str(Path(out_dir) / rel)) for f, rel in load.iter_with_relnames(list(paths))]
-    job = RedactJob(dict(pairs))
+    job = RedactJob(dict(pairs), verify=verify)
     files = [f for f, _ in pairs]
     results = list(progress(files, run_files(job, files, cfg, jobs), not no_progress))
     click.echo(report.to_text(results, show_matches))

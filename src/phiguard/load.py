@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 import os
+import re
+import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,10 +29,18 @@ STDIN = "-"
 # Refuse before decoding: a 12 MP phone photo is 12e6; 100 MP is a poster scan.
 MAX_PIXELS = 100_000_000
 MAX_TEXT_BYTES = 20 * 1024 * 1024
+# Nothing is read past this: a phone photo is 3-8 MB, a RAW-sized TIFF or a long PDF
+# ~100 MB. Checked on the size before reading, so a 3 GB file costs no memory.
+MAX_FILE_BYTES = 256 * 1024 * 1024
 # Every frame is OCRed (~1.5 s for a phone photo): an animated GIF of 1000 frames would
 # take half an hour, so past these limits the file is refused, never half-checked.
 MAX_FRAMES = 100
-MAX_TOTAL_PIXELS = 4 * MAX_PIXELS
+# All frames are held decoded as RGB at once (3 bytes a pixel): 200 MP is 600 MB, which
+# keeps a scan under 2 GiB with the models loaded. 4x this let a 99-page PDF reach 3.4 GB.
+MAX_TOTAL_PIXELS = 2 * MAX_PIXELS
+# Files that start like an image are never read as text, whatever their name: a
+# corrupt photo or a decompression bomb named .txt must not come out "clean".
+IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
 
 
 class LoadError(Exception):
@@ -53,32 +63,107 @@ class Loaded:
     meta: tuple[tuple[str, str], ...] = ()
 
 
-def iter_paths(paths: list[str], recursive: bool = True) -> Iterator[str]:
+def iter_paths(paths: list[str]) -> Iterator[str]:
     """Yield files to scan in a stable order; folders are walked, dotfiles skipped."""
     for raw in paths:
-        if raw == STDIN:
-            yield raw
-            continue
-        p = Path(raw)
-        if p.is_dir():
-            if not recursive:
-                yield from (str(c) for c in sorted(p.iterdir()) if c.is_file())
-                continue
-            # followlinks=False: a symlinked folder cannot send the walk round a loop.
-            for root, dirs, files in os.walk(p, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                yield from (os.path.join(root, f) for f in sorted(files) if not f.startswith("."))
+        if raw != STDIN and Path(raw).is_dir():
+            yield from _walk(raw)
         else:
             yield raw  # missing files too: load() turns them into a named error
 
 
+def _walk(top: str) -> Iterator[str]:
+    """Files under `top`, sorted. Symlinked folders are followed (skipping them would
+    leave their photos unchecked) but each folder is visited once, so a link loop ends.
+    A folder that cannot be listed is yielded itself, and load() reports it as an error
+    instead of the walk passing over it in silence."""
+    unlisted: list[str] = []
+    seen: set[tuple[int, int]] = set()
+    for root, dirs, files in os.walk(top, followlinks=True, onerror=_note(unlisted)):
+        yield from _drain(unlisted)
+        try:
+            st = os.stat(root)
+        except OSError:  # gone since it was listed: load() names it
+            yield root
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        yield from (os.path.join(root, f) for f in sorted(files) if not f.startswith("."))
+    yield from _drain(unlisted)
+
+
+def _note(into: list[str]) -> Callable[[OSError], None]:
+    return lambda exc: into.append(str(exc.filename))
+
+
+def _drain(items: list[str]) -> Iterator[str]:
+    while items:
+        yield items.pop(0)
+
+
+class _Changed(Exception):
+    """The file's size or time changed while it was read."""
+
+
 def read_bytes(path: str) -> bytes:
+    """All of a regular file's bytes, read once. A file that changes while it is read
+    (still being copied or saved) is read once more; if it changes again it is an error,
+    so a half-written photo is never scanned as if it were the whole one."""
     try:
         if path == STDIN:
-            return sys.stdin.buffer.read()
-        return Path(path).read_bytes()
+            return _capped(sys.stdin.buffer.read(MAX_FILE_BYTES + 1))
+        try:
+            return _read_regular(path)
+        except _Changed:
+            try:
+                return _read_regular(path)
+            except _Changed:
+                raise LoadError(
+                    "the file changed while it was being read (still being written?)"
+                ) from None
     except OSError as exc:
         raise LoadError(f"cannot read file: {exc.strerror or exc}") from exc
+
+
+def _read_regular(path: str) -> bytes:
+    # O_NONBLOCK: opening a FIFO for reading would otherwise wait forever for a writer.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as f:
+        before = os.fstat(f.fileno())
+        if not stat.S_ISREG(before.st_mode):
+            raise LoadError(f"not a regular file: {_kind_of(before.st_mode)}; cannot check it")
+        if before.st_size > MAX_FILE_BYTES:
+            raise LoadError(_too_big(before.st_size))
+        data = _capped(f.read(MAX_FILE_BYTES + 1))
+        after = os.fstat(f.fileno())
+    moved = (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns)
+    if moved or len(data) != after.st_size:
+        raise _Changed()
+    return data
+
+
+def _kind_of(mode: int) -> str:
+    kinds = {
+        stat.S_ISDIR: "a folder that could not be listed",
+        stat.S_ISFIFO: "a named pipe",
+        stat.S_ISSOCK: "a socket",
+        stat.S_ISCHR: "a device",
+        stat.S_ISBLK: "a device",
+    }
+    return next((name for test, name in kinds.items() if test(mode)), "not a file")
+
+
+def _too_big(size: int) -> str:
+    return f"file too large to check: {size:,} bytes (limit {MAX_FILE_BYTES // 2**20} MB)"
+
+
+def _capped(data: bytes) -> bytes:
+    if len(data) > MAX_FILE_BYTES:
+        raise LoadError(_too_big(len(data)))
+    return data
 
 
 def load(path: str) -> Loaded:
@@ -96,19 +181,38 @@ def load_bytes(data: bytes, path: str) -> Loaded:
         media.register_heif()
     try:
         probe = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as exc:  # Pillow's own guard, above MAX_PIXELS
+        raise LoadError(_bomb_message(exc)) from None
     except Exception:
         probe = None
     if probe is not None:
         return _load_image(probe, path)
     suffix = Path(path).suffix.lower()
-    if suffix in IMAGE_SUFFIXES:
+    if suffix in IMAGE_SUFFIXES or _looks_like_image(data):
         # Never fall back to reading a broken photo as text: it would come out "clean".
-        raise LoadError(f"not a readable image although named {suffix} (corrupt or truncated?)")
+        raise LoadError(
+            f"not a readable image although {_named(suffix, data)} (corrupt or truncated?)"
+        )
     if suffix in TEXT_SUFFIXES or path == STDIN or _looks_like_text(data):
         return _load_text(data, path)
     raise LoadError(
         "unsupported format (phiguard reads JPEG, PNG, WebP, HEIC, TIFF, GIF, BMP, PDF and text)"
     )
+
+
+def _looks_like_image(data: bytes) -> bool:
+    riff = data.startswith(b"RIFF") and data[8:12] == b"WEBP"
+    return riff or data[4:8] == b"ftyp" or data.startswith(IMAGE_MAGIC)
+
+
+def _named(suffix: str, data: bytes) -> str:
+    return f"named {suffix}" if suffix in IMAGE_SUFFIXES else "it starts like an image"
+
+
+def _bomb_message(exc: Exception) -> str:
+    claimed = re.search(r"\((\d+) pixels\)", str(exc))
+    size = f"{int(claimed.group(1)):,} pixels" if claimed else "too many pixels"
+    return f"image too large to check: {size} (limit {MAX_PIXELS:,})"
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -121,12 +225,16 @@ def _load_image(img: Image.Image, path: str) -> Loaded:
     if fmt not in IMAGE_FORMATS:
         raise LoadError(f"unsupported image format {fmt or 'unknown'}")
     w, h = img.size
-    n = getattr(img, "n_frames", 1)
-    if w * h > MAX_PIXELS:
+    if w * h > MAX_PIXELS:  # from the header alone: nothing has been decoded yet
         raise LoadError(f"image too large to check: {w}x{h} pixels (limit {MAX_PIXELS:,})")
-    if n > MAX_FRAMES or w * h * n > MAX_TOTAL_PIXELS:
-        raise LoadError(f"too many frames to check: {n} of {w}x{h} (limit {MAX_FRAMES})")
     try:
+        n = _frame_count(img)
+        if n > MAX_FRAMES or w * h * n > MAX_TOTAL_PIXELS:
+            many = f"more than {MAX_FRAMES}" if n > MAX_FRAMES else str(n)
+            raise LoadError(
+                f"too many frames to check: {many} of {w}x{h} (limit {MAX_FRAMES} frames, "
+                f"{MAX_TOTAL_PIXELS:,} pixels in all)"
+            )
         meta = media.read_meta(img)
         frames = []
         for i in range(n):
@@ -134,17 +242,37 @@ def _load_image(img: Image.Image, path: str) -> Loaded:
             img.load()  # decode now: a truncated JPEG must fail here, not pass as clean
             # Orientation goes into the pixels first, so every box is in display coordinates.
             frames.append(media.to_rgb(ImageOps.exif_transpose(img)))
-    except (OSError, ValueError, EOFError, Image.DecompressionBombError) as exc:
-        raise LoadError(f"cannot decode {fmt} image: {exc}") from exc
+    except LoadError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise LoadError(_bomb_message(exc)) from None
+    except Exception as exc:  # a hostile file may break a decoder in any way: never "clean"
+        raise LoadError(f"cannot decode {fmt} image: {type(exc).__name__}: {exc}") from exc
     return Loaded(
         path=path, kind="image", image=frames[0], fmt=fmt, frames=tuple(frames), meta=meta
     )
 
 
+def _frame_count(img: Image.Image) -> int:
+    """Frames in the file, counted no further than MAX_FRAMES + 1: Pillow's n_frames
+    walks a whole GIF, and one of a million tiny frames would take minutes."""
+    if not getattr(img, "is_animated", False):
+        return 1
+    n = 1
+    try:
+        while n <= MAX_FRAMES:
+            img.seek(n)
+            n += 1
+    except EOFError:
+        pass
+    img.seek(0)
+    return n
+
+
 def _load_pdf(data: bytes, path: str) -> Loaded:
     """Render every page; a PDF that cannot be rendered completely is an error."""
     try:
-        pages = media.render_pdf(data, MAX_FRAMES, MAX_PIXELS)
+        pages = media.render_pdf(data, MAX_FRAMES, MAX_PIXELS, MAX_TOTAL_PIXELS)
     except media.MediaError as exc:
         raise LoadError(str(exc)) from exc
     return Loaded(path=path, kind="image", image=pages[0], fmt="PDF", frames=pages)

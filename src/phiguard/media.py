@@ -12,6 +12,10 @@ from PIL import Image
 
 # 200 dpi: 10 pt print is ~28 px tall, what Tesseract reads best; a letter page is 3.7 MP.
 PDF_DPI = 200
+# A page too large for the pixel limit is rendered at less, but never under this: at
+# 100 dpi 10 pt print is ~14 px, the smallest Tesseract still reads. A larger page
+# (a 200-inch MediaBox costs nothing to write) is refused before anything is rendered.
+PDF_MIN_DPI = 100
 _GPS_IFD, _EXIF_IFD = 0x8825, 0x8769
 _MAKE, _MODEL, _DATETIME = 0x010F, 0x0110, 0x0132
 _DATETIME_ORIGINAL, _DATETIME_DIGITIZED, _MAKER_NOTE = 0x9003, 0x9004, 0x927C
@@ -61,8 +65,11 @@ def _scale_wide(frame: Image.Image) -> Image.Image:
     return Image.fromarray(scaled.round().astype(np.uint8), "L").convert("RGB")
 
 
-def render_pdf(data: bytes, max_pages: int, max_pixels: int) -> tuple[Image.Image, ...]:
-    """Every page as RGB at PDF_DPI (less for huge pages). pdfium ships in the wheel."""
+def render_pdf(
+    data: bytes, max_pages: int, max_pixels: int, max_total: int | None = None
+) -> tuple[Image.Image, ...]:
+    """Every page as RGB at PDF_DPI (less for huge pages). pdfium ships in the wheel.
+    Page sizes are checked against the limits before any page is rendered."""
     import pypdfium2 as pdfium
 
     try:
@@ -73,17 +80,36 @@ def render_pdf(data: bytes, max_pages: int, max_pixels: int) -> tuple[Image.Imag
         n = len(pdf)
         if n == 0 or n > max_pages:
             raise MediaError(f"cannot check a PDF of {n} pages (limit {max_pages})")
-        pages = []
-        for i in range(n):
-            page = pdf[i]
-            w, h = page.get_size()  # points, 1/72 inch
-            scale = min(PDF_DPI / 72, math.sqrt(max_pixels / max(1.0, w * h)))
-            pages.append(page.render(scale=scale).to_pil().convert("RGB"))
-        return tuple(pages)
+        scales = _pdf_scales([pdf[i].get_size() for i in range(n)], max_pixels, max_total)
+        return tuple(pdf[i].render(scale=s).to_pil().convert("RGB") for i, s in enumerate(scales))
     except pdfium.PdfiumError as exc:
         raise MediaError(f"cannot render PDF page: {exc}") from exc
     finally:
         pdf.close()
+
+
+def _pdf_scales(
+    sizes: list[tuple[float, float]], max_pixels: int, max_total: int | None
+) -> list[float]:
+    """Render scale of each page (pixels per point), or MediaError when the pages are
+    too large to check. Sizes are in points (1/72 inch)."""
+    scales, total = [], 0.0
+    for i, (w, h) in enumerate(sizes):
+        area = max(1.0, w * h)
+        scale = min(PDF_DPI / 72, math.sqrt(max_pixels / area))
+        if scale < PDF_MIN_DPI / 72:
+            raise MediaError(
+                f"PDF page {i + 1} is {w / 72:.0f}x{h / 72:.0f} inches: too large to check "
+                f"at {PDF_MIN_DPI} dpi (limit {max_pixels:,} pixels)"
+            )
+        scales.append(scale)
+        total += area * scale * scale
+    if max_total is not None and total > max_total:
+        raise MediaError(
+            f"PDF too large to check: {len(sizes)} pages of {total:,.0f} pixels in all "
+            f"(limit {max_total:,})"
+        )
+    return scales
 
 
 def read_meta(img: Image.Image) -> tuple[tuple[str, str], ...]:

@@ -30,7 +30,7 @@ from phiguard.mirror import looks_mirrored, unmirror
 from phiguard.models import FileReport, Finding, Kind, Verdict, Word
 from phiguard.ocr import OcrError, OcrOptions, ocr_words, read_blocks
 from phiguard.post import PostReport, assemble, caption_terms, combinations_in_photo
-from phiguard.redact import redact_image, redact_text, redaction_boxes
+from phiguard.redact import redact_image, redact_text, redaction_boxes, to_blur
 from phiguard.report import write_frames, write_text
 
 
@@ -113,9 +113,8 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
         )
         codes = pool.submit(find_codes, image)
         found, recs = _read_text(image, engine, config)
-        found += codes.result()
-        found += layout.block_findings(recs, codes.result())
-        found = [f for f in found if f.entity_type in config.entities or f.entity_type == "FACE"]
+        objects = codes.result() + layout.block_findings(recs, codes.result())
+        found += [f for f in objects if f.entity_type in config.entities]
         return found + (faces.result() if faces else [])
 
 
@@ -234,7 +233,7 @@ def _failing_closed(path: str, work: Callable[[], FileReport]) -> FileReport:
     t0 = time.perf_counter()
     try:
         return work()
-    except loader.LoadError as exc:
+    except (loader.LoadError, RedactionLeak) as exc:
         error = str(exc)
     except Exception as exc:  # an unexpected crash is an error, never "clean"
         error = f"internal error: {type(exc).__name__}: {exc}"
@@ -244,29 +243,60 @@ def _failing_closed(path: str, work: Callable[[], FileReport]) -> FileReport:
     )
 
 
+class RedactionLeak(Exception):
+    """A flagged value could still be read in the redacted copy."""
+
+
 @dataclass(frozen=True)
 class RedactJob:
-    """Scan a file and write its redacted copy to `outputs[path]` (picklable for workers)."""
+    """Scan a file and write its redacted copy to `outputs[path]` (picklable for workers).
+
+    With `verify` every redacted area is read again first (verify.py); if a flagged value
+    is still readable the file is an error and gets no copy. A file that ends as an
+    error also loses any copy an earlier run left under its name, so nothing stale
+    sits in the output folder looking safe."""
 
     outputs: dict[str, str]
+    verify: bool = True
 
     def __call__(self, path: str, engine: Engine, config: Config) -> FileReport:
-        return _failing_closed(path, lambda: self._redact(path, engine, config))
+        rep = _failing_closed(path, lambda: self._redact(path, engine, config))
+        out = Path(self.outputs[path])
+        if rep.verdict == "error" and not _same_file(out, path):
+            out.unlink(missing_ok=True)
+        return rep
 
     def _redact(self, path: str, engine: Engine, config: Config) -> FileReport:
         out = Path(self.outputs[path])
-        if path != loader.STDIN and out.resolve() == Path(path).resolve():
+        if _same_file(out, path):
             raise loader.LoadError(f"refusing to overwrite the input with its redacted copy: {out}")
         item = loader.load(path)
         rep = scan_loaded(item, engine, config)
         if rep.verdict == "error":
             return rep
-        if item.image is not None:
-            frames = redact_frames(item.frames or (item.image,), rep.findings, config)
-            write_frames(frames, out, item.fmt)
-        else:
+        if item.image is None:
             write_text(redact_text(item.text or "", rep.findings), out)
+            return rep
+        frames = redact_frames(item.frames or (item.image,), rep.findings, config)
+        if self.verify:
+            rep = _verified(rep, frames, config)
+        write_frames(frames, out, item.fmt)
         return rep
+
+
+def _same_file(out: Path, path: str) -> bool:
+    return path != loader.STDIN and out.resolve() == Path(path).resolve()
+
+
+def _verified(rep: FileReport, frames: list[Image.Image], config: Config) -> FileReport:
+    """The report with a note, or RedactionLeak (an error) if anything is still readable."""
+    from phiguard import verify
+
+    # Only what was blurred can be checked for being unreadable (see Config.blurs).
+    found = verify.leaks(frames, to_blur(rep.findings, config), config.ocr_lang)
+    if found:
+        raise RedactionLeak(verify.describe(found, config.style))
+    return replace(rep, notes=(*rep.notes, "redaction verified: no flagged value readable"))
 
 
 def scan(

@@ -7,13 +7,15 @@ file to disk, and nothing about an upload (name, text, findings) is ever logged.
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
+import shutil
 import tempfile
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -35,7 +37,7 @@ from phiguard.models import FileReport
 from phiguard.redact import redact_image, to_blur
 from phiguard.report import encode_image, file_dict
 from phiguard.review import boxes_to_redact, parse_box_spec
-from phiguard.scan import scan_image, scan_text
+from phiguard.scan import scan_image, scan_loaded, scan_text
 from phiguard.webguard import BodyLimit, QuietErrors, SecurityHeaders, is_loopback
 
 STATIC = Path(str(files("phiguard") / "static"))
@@ -69,13 +71,20 @@ class State:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def keep_temp_files_in_memory() -> None:
+def keep_temp_files_in_memory() -> str | None:
     """Send this process's temporary files to RAM (/dev/shm) where there is one.
 
     Tesseract reads its input from a temporary file, so without this an upload would
-    reach the disk after all. Process-wide: call it only in the server's own process."""
-    if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
-        tempfile.tempdir = "/dev/shm"
+    reach the disk after all. They go to a private folder (mode 0700, named after the
+    process) that is removed at exit: other local users cannot list them, and anything
+    left behind is easy to attribute. Process-wide: call it only in the server's own
+    process. Returns the folder, or None where there is no /dev/shm."""
+    if not (os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK)):
+        return None
+    private = tempfile.mkdtemp(prefix=f"phiguard-{os.getpid()}-", dir="/dev/shm")
+    atexit.register(shutil.rmtree, private, True)
+    tempfile.tempdir = private
+    return private
 
 
 def decode_upload(data: bytes, name: str, limits: Limits) -> loader.Loaded:
@@ -107,6 +116,8 @@ def decode_upload(data: bytes, name: str, limits: Limits) -> loader.Loaded:
 def _check(state: State, item: loader.Loaded) -> FileReport:
     assert item.image is not None and state.engine is not None
     with state.lock:
+        if len(item.frames) > 1:  # every page or frame is checked, never only the first
+            return scan_loaded(replace(item, meta=()), state.engine, state.config)
         return scan_image(item.image, state.engine, state.config, item.path, item.notes)
 
 
@@ -235,7 +246,9 @@ def _redacted_response(
 ) -> Response:
     assert item.image is not None
     w, h = item.image.size
-    boxes = boxes_to_redact(to_blur(rep.findings, config), spec, w, h)
+    # The copy is the first frame or page only, so only its own findings apply.
+    first = [f for f in rep.findings if not f.frame]
+    boxes = boxes_to_redact(to_blur(first, config), spec, w, h)
     data, media = encode_image(redact_image(item.image, boxes, style), item.fmt)
     stem = Path(item.path).stem
     ext = {"image/jpeg": "jpg"}.get(media, media.split("/")[1])
