@@ -30,6 +30,16 @@ class OcrOptions:
     scale: float = 1.0
 
 
+def engine_version() -> str:
+    """Tesseract's version (part of the result cache's key); "missing" if not installed."""
+    import pytesseract
+
+    try:
+        return str(pytesseract.get_tesseract_version())
+    except (pytesseract.TesseractNotFoundError, OSError, RuntimeError):
+        return "missing"
+
+
 def prepare(image: Image.Image, scale: float = 1.0) -> Image.Image:
     """Grayscale (a photographed screen went from 2 to 16 of 22 words read) and scale."""
     gray = ImageOps.grayscale(image)

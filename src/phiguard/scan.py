@@ -34,9 +34,7 @@ from phiguard.report import write_frames, write_text
 def _verdict(findings: tuple[Finding, ...], config: Config) -> Verdict:
     """ "phi" if anything counts; see metadata.counts for what a photo's own data adds."""
     counted = [
-        f
-        for f in findings
-        if (config.faces_count or f.entity_type != "FACE") and meta_counts(f)
+        f for f in findings if (config.faces_count or f.entity_type != "FACE") and meta_counts(f)
     ]
     return "phi" if counted else "clean"
 
