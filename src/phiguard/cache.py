@@ -67,7 +67,7 @@ def settings_key(config: Config) -> str:
         "config": _config_doc(config),
         "recognizers": _tree_digest(rec_dir, "*.yaml"),
         "model": _dist_version(config.spacy_model.replace("_", "-")),
-        "tesseract": _tesseract_version(),
+        "tesseract": _tesseract_version(config.ocr_lang),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -101,10 +101,10 @@ def _dist_version(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _tesseract_version() -> str:
+def _tesseract_version(lang: str) -> str:
     from phiguard.ocr import engine_version
 
-    return engine_version()
+    return engine_version(lang)
 
 
 def get(cache: ResultCache, sha256: str, path: str) -> FileReport | None:
