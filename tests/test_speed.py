@@ -16,7 +16,7 @@ import pytest
 
 from phiguard import cache as store
 from phiguard import parallel
-from phiguard.check import CheckJob, Checked, crashed, run_checks
+from phiguard.check import Checked, CheckJob, crashed, run_checks
 from phiguard.config import Config, default_recognizers_dir
 from phiguard.models import FileReport
 from phiguard.parallel import run_files
