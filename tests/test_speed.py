@@ -188,3 +188,16 @@ def test_tesseract_api_reads_what_the_command_reads() -> None:
     words = [t.strip() for t in cli["text"] if t.strip()]
     assert [t.strip() for t in api["text"] if t.strip()] == words
     assert "Quillfeather" in words
+
+
+def test_jobs_default_is_every_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[int] = []
+
+    def pooled(job, paths, config, jobs, lookup, on_crash):  # type: ignore[no-untyped-def]
+        seen.append(jobs)
+        return iter(())
+
+    monkeypatch.setattr(parallel, "default_jobs", lambda: 7)
+    monkeypatch.setattr(parallel, "_pooled", pooled)
+    list(run_files(CheckJob(), [f"f{i}" for i in range(20)], Config(), jobs=0))
+    assert seen == [7]

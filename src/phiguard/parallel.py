@@ -70,8 +70,9 @@ def run_files(
     """Yield `job(path, engine, config)` for each path, in order, using `jobs` processes.
 
     `lookup(path)` may answer a file without checking it (the result cache); an engine
-    is only built once some file needs one.
+    is only built once some file needs one. `jobs` 0: one per core.
     """
+    jobs = jobs if jobs > 0 else default_jobs()
     if jobs > 1 and isinstance(paths, Sized):
         jobs = min(jobs, len(paths))
     if jobs <= 1:
