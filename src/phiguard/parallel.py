@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from phiguard.config import Config
 from phiguard.engine import Engine, build_engine
+from phiguard.load import STDIN
 
 R = TypeVar("R")
 Job = Callable[[str, Engine, Config], Any]
@@ -75,6 +76,8 @@ def run_files(
     jobs = jobs if jobs > 0 else default_jobs()
     if jobs > 1 and isinstance(paths, Sized):
         jobs = min(jobs, len(paths))
+        if STDIN in paths:
+            jobs = 1  # a pool worker's stdin is /dev/null: only this process can read it
     if jobs <= 1:
         yield from _serial(job, paths, config, engine, lookup)
     else:
