@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install system-deps test lint bench samples clean
+.PHONY: install system-deps test lint bench bench-speed samples clean
 
 install: system-deps $(STAMP)
 
@@ -46,6 +46,10 @@ samples: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+# Photos per second against stock Presidio, -j2 vs -j1, start-up, memory, scaling.
+bench-speed: install
+	$(BIN)/python -m bench.speed
 
 clean:
 	rm -rf $(VENV) build dist bench/out
