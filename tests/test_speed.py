@@ -76,7 +76,8 @@ def test_a_dead_worker_fails_closed_and_the_rest_goes_on(
     by_name = {Path(c.report.path).name: c.report for c in got}
     assert by_name["p1.png"].verdict == "error"
     assert "worker process died" in (by_name["p1.png"].error or "")
-    assert by_name["broken.jpg"].verdict in ("clean", "error")  # after the crash: a new pool
+    # The files that were in flight with it were checked again, each on its own.
+    assert all(r.verdict == "clean" for name, r in by_name.items() if name != "p1.png")
 
 
 def test_cache_hit_needs_no_engine_and_no_worker(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sized
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
@@ -105,39 +105,70 @@ def _pooled(
     on_crash: OnCrash | None,
 ) -> Iterator[Any]:
     pending: deque[tuple[str, Future[Any]]] = deque()
-    pool: ProcessPoolExecutor | None = None
+    pools: list[ProcessPoolExecutor] = []  # the live one is last
     window = WINDOW_PER_JOB * jobs
+
+    def submit(path: str) -> Future[Any]:
+        if not pools or _broken(pools[-1]):
+            if pools:
+                pools[-1].shutdown(wait=False)
+            pools.append(ProcessPoolExecutor(max_workers=jobs))
+        return pools[-1].submit(run_one, job, path, config)
+
     try:
         for p in paths:
             hit = lookup(p) if lookup else None
-            if hit is not None:
-                fut: Future[Any] = Future()
-                fut.set_result(hit)
-            else:
-                if pool is None or _broken(pool):
-                    pool = ProcessPoolExecutor(max_workers=jobs)
-                fut = pool.submit(run_one, job, p, config)
-            pending.append((p, fut))
+            pending.append((p, _done(hit) if hit is not None else submit(p)))
             # Hand results over as soon as the oldest is done; block only when full.
             while pending and (pending[0][1].done() or len(pending) >= window):
-                yield _result(*pending.popleft(), on_crash)
+                yield _take(pending, submit, on_crash)
         while pending:
-            yield _result(*pending.popleft(), on_crash)
+            yield _take(pending, submit, on_crash)
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if pools:
+            pools[-1].shutdown(wait=True, cancel_futures=True)
+
+
+def _done(value: Any) -> Future[Any]:
+    fut: Future[Any] = Future()
+    fut.set_result(value)
+    return fut
 
 
 def _broken(pool: ProcessPoolExecutor) -> bool:
     return bool(getattr(pool, "_broken", False))
 
 
-def _result(path: str, fut: Future[Any], on_crash: OnCrash | None) -> Any:
-    try:
-        return fut.result()
-    except BrokenProcessPool as exc:
-        # Which file killed the worker is unknowable: every file in flight is reported
-        # as an error (never clean), and the next files go to a fresh pool.
-        if on_crash is None:
-            raise
-        return on_crash(path, exc)
+def _crashed(fut: Future[Any]) -> bool:
+    return isinstance(fut.exception(), BrokenProcessPool)
+
+
+def _take(
+    pending: deque[tuple[str, Future[Any]]],
+    submit: Callable[[str], Future[Any]],
+    on_crash: OnCrash | None,
+) -> Any:
+    """The oldest result; after a worker died, its files are first checked again."""
+    if _crashed(pending[0][1]):
+        _isolate(pending, submit, on_crash)
+    return pending.popleft()[1].result()
+
+
+def _isolate(
+    pending: deque[tuple[str, Future[Any]]],
+    submit: Callable[[str], Future[Any]],
+    on_crash: OnCrash | None,
+) -> None:
+    """A worker died (segfault, OOM killer) and took the pool down. Which file did it is
+    unknown, so every file that was in flight is checked again, one at a time on a fresh
+    pool: only a file that kills a worker on its own becomes on_crash's error report."""
+    wait([f for _, f in pending])  # the broken pool fails each future it still held
+    for i, (path, fut) in enumerate(pending):
+        if not _crashed(fut):
+            continue
+        redo = submit(path)
+        if _crashed(redo):
+            if on_crash is None:
+                raise BrokenProcessPool(f"a worker died while checking {path}")
+            redo = _done(on_crash(path, redo.exception() or BrokenProcessPool()))
+        pending[i] = (path, redo)
