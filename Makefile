@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 FONTS  := fonts-comic-neue fonts-dkg-handwriting fonts-humor-sans fonts-femkeklaver \
           fonts-breip fonts-dancingscript fonts-liberation2 fonts-freefont-ttf
 
-.PHONY: install system-deps test lint bench samples clean
+.PHONY: install system-deps test lint bench bench-speed samples clean
 
 install: system-deps $(STAMP)
 
@@ -51,6 +51,10 @@ samples: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+# Photos per second against stock Presidio, -j2 vs -j1, start-up, memory, scaling.
+bench-speed: install
+	$(BIN)/python -m bench.speed
 
 clean:
 	rm -rf $(VENV) build dist bench/out

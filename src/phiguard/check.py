@@ -13,15 +13,18 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING
 
 from phiguard import load as loader
 from phiguard.config import Config
 from phiguard.engine import Engine
-from phiguard.models import FileReport
-from phiguard.parallel import Job, run_files
+from phiguard.models import FileReport, Kind
+from phiguard.parallel import run_files
 from phiguard.scan import _failing_closed, scan_loaded
 from phiguard.waivers import Baseline, Waived, apply
+
+if TYPE_CHECKING:
+    from phiguard.cache import ResultCache
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Checked:
     sha256: str | None = None  # None when the file could not be read at all
     line_starts: tuple[int, ...] = ()  # text files: offset where each line begins
     waived: tuple[Waived, ...] = ()
+    cached: bool = False  # answered from the result cache, not checked in this run
 
     @property
     def path(self) -> str:  # lets cli.progress label a Checked like a FileReport
@@ -45,9 +49,15 @@ def line_starts(text: str) -> tuple[int, ...]:
 
 
 def check_bytes(
-    data: bytes, path: str, engine: Engine, config: Config, baseline: Baseline | None = None
+    data: bytes,
+    path: str,
+    engine: Engine,
+    config: Config,
+    baseline: Baseline | None = None,
+    cache: ResultCache | None = None,
 ) -> Checked:
-    """Scan bytes (fail closed), then apply the baseline and inline waivers."""
+    """Scan bytes (fail closed), then apply the baseline and inline waivers. The report
+    before waivers goes into `cache` (which keeps photos only, never errors)."""
     loaded: list[loader.Loaded] = []
 
     def work() -> FileReport:
@@ -56,19 +66,45 @@ def check_bytes(
 
     digest = sha256(data)
     rep = _failing_closed(path, work)
+    if cache is not None:
+        from phiguard import cache as store
+
+        store.put(cache, digest, rep)
     text = loaded[0].text if loaded else None
     rep, waived = apply(rep, digest, text, baseline)
     return Checked(rep, digest, line_starts(text) if text is not None else (), waived)
 
 
 def check_file(
-    path: str, engine: Engine, config: Config, baseline: Baseline | None = None
+    path: str,
+    engine: Engine,
+    config: Config,
+    baseline: Baseline | None = None,
+    cache: ResultCache | None = None,
 ) -> Checked:
     try:
         data = loader.read_bytes(path)
     except loader.LoadError as exc:
         return Checked(_failing_closed(path, functools.partial(_raise, exc)))
-    return check_bytes(data, path, engine, config, baseline)
+    return check_bytes(data, path, engine, config, baseline, cache)
+
+
+def check_cached(path: str, cache: ResultCache, baseline: Baseline | None) -> Checked | None:
+    """The cached result for a file's current bytes, waivers applied; None: check it."""
+    from phiguard import cache as store
+
+    if path == loader.STDIN:
+        return None  # stdin can be read once only: the worker needs it
+    try:
+        data = loader.read_bytes(path)
+    except loader.LoadError:
+        return None  # the check itself reports the error
+    digest = sha256(data)
+    rep = store.get(cache, digest, path)
+    if rep is None:
+        return None
+    rep, waived = apply(rep, digest, None, baseline)
+    return Checked(rep, digest, (), waived, cached=True)
 
 
 def _raise(exc: Exception) -> FileReport:
@@ -77,21 +113,41 @@ def _raise(exc: Exception) -> FileReport:
 
 @dataclass(frozen=True)
 class CheckJob:
-    """check_file with a fixed baseline, picklable for worker processes."""
+    """check_file with a fixed baseline and cache, picklable for worker processes."""
 
     baseline: Baseline | None = None
+    cache: ResultCache | None = None
 
     def __call__(self, path: str, engine: Engine, config: Config) -> Checked:
-        return check_file(path, engine, config, self.baseline)
+        return check_file(path, engine, config, self.baseline, self.cache)
+
+
+def crashed(path: str, exc: BaseException) -> Checked:
+    """A file whose worker died: an error report, never clean."""
+    error = f"worker process died while checking this file ({type(exc).__name__})"
+    kind: Kind = "text" if path.lower().endswith(tuple(loader.TEXT_SUFFIXES)) else "image"
+    return Checked(FileReport(path=path, kind=kind, verdict="error", error=error))
 
 
 def run_checks(
-    paths: Iterable[str], config: Config, jobs: int = 1, baseline: Baseline | None = None
+    paths: Iterable[str],
+    config: Config,
+    jobs: int = 1,
+    baseline: Baseline | None = None,
+    cache: ResultCache | None = None,
+    backend: str = "local",
+    scheduler: str | None = None,
 ) -> Iterator[Checked]:
-    """run_files for CheckJob. run_files is typed for FileReport jobs but passes any
-    picklable result through unchanged, hence the two casts."""
-    job = cast(Job, CheckJob(baseline))
-    return cast(Iterator[Checked], run_files(job, paths, config, jobs))
+    """check_file over many files, in order, on `jobs` processes (or Dask workers); with
+    a cache, files whose bytes and settings were checked before need no worker."""
+    lookup = functools.partial(check_cached, cache=cache, baseline=baseline) if cache else None
+    job = CheckJob(baseline, cache)
+    if backend == "dask":
+        from phiguard.cluster import run_on_dask
+
+        yield from run_on_dask(job, paths, config, jobs, lookup, crashed, scheduler)
+    else:
+        yield from run_files(job, paths, config, jobs, lookup=lookup, on_crash=crashed)
 
 
 def redacted_copy(path: str, checked: Checked, out: Path, engine: Engine, config: Config) -> str:

@@ -14,7 +14,7 @@ import click
 from phiguard import __version__
 from phiguard.config import DEFAULT_ENTITIES, FACE_MODES, Config
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "jsonl", "sarif")
 
 
 def _read_list(path: str | None) -> frozenset[str]:
@@ -85,15 +85,26 @@ def config_options(f: Any) -> Any:
         click.option(
             "--jobs",
             "-j",
-            type=int,
-            default=1,
-            show_default=True,
-            help="Worker processes (each loads its own models).",
+            type=click.IntRange(min=0),
+            default=0,
+            help="Worker processes, each loading its own models (default 0: one per core).",
         ),
     ]
     for opt in reversed(opts):
         f = opt(f)
     return f
+
+
+def _read_known(path: str | None) -> Any:
+    """A `phiguard hash-list` file, or a usage error (exit 2) naming what is wrong."""
+    from phiguard.known import KnownListError, parse
+
+    if not path:
+        return None
+    try:
+        return parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, KnownListError) as exc:
+        raise click.BadParameter(f"{path}: {exc}", param_hint="--known") from exc
 
 
 def build_config(
@@ -105,11 +116,9 @@ def build_config(
     known: str | None = None,
     **extra: Any,
 ) -> Config:
-    from phiguard.known import parse
-
     cfg = Config(
         spacy_model=model,
-        known=parse(Path(known).read_text(encoding="utf-8")) if known else None,
+        known=_read_known(known),
         allow_list=_read_list(allow_list),
         deny_list=_read_list(deny_list),
         **extra,
@@ -126,9 +135,27 @@ def progress(items: list[str], reports: Iterator[Any], enabled: bool) -> Iterato
     if not enabled or not sys.stderr.isatty():
         yield from reports
         return
-    from rich.progress import Progress
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
-    with Progress(transient=True, console=None) as bar:
+    columns = (TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TimeRemainingColumn())  # fmt: skip
+    # Lines streamed to a terminal stdout are printed above the bar; a piped stdout is
+    # left alone (rich would otherwise send it to stderr).
+    with Progress(
+        *columns,
+        transient=True,
+        console=Console(stderr=True),
+        redirect_stdout=sys.stdout.isatty(),
+        redirect_stderr=False,
+    ) as bar:
         task = bar.add_task("scanning", total=len(items))
         for r in reports:
             bar.update(task, advance=1, description=Path(r.path).name[:40])
@@ -149,5 +176,5 @@ def main() -> None:
 
 # Each command lives in its own module and registers itself on `main`; their heavy
 # imports happen inside the commands, so this loop keeps --help fast.
-for _module in ("cli_scan", "cli_hook", "cli_watch", "cli_serve", "cli_known"):
+for _module in ("cli_scan", "cli_hook", "cli_watch", "cli_serve", "cli_known", "cli_cache"):
     importlib.import_module(f"phiguard.{_module}").register(main)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from phiguard.cli import FORMATS, build_config, config_options, progress
 from phiguard.cli_hook import read_baseline, waiver_options, write_audit
 from phiguard.config import STYLES
+
+if TYPE_CHECKING:
+    from phiguard.check import Checked
 
 
 @click.command()
@@ -20,11 +25,37 @@ from phiguard.config import STYLES
     metavar="TEXT",
     help="The post's caption: the caption and the photos get one verdict (see `post` in JSON).",
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="jsonl: one line per file as soon as it is checked (for huge folders).",
+)
 @click.option(
     "--show-matches", is_flag=True, help="Print matched values in the clear (off: masked)."
 )
 @click.option("--no-progress", is_flag=True, help="Never draw a progress bar.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Check every file again; neither read nor write the result cache.",
+)
+@click.option(
+    "--engine",
+    "backend",
+    type=click.Choice(("local", "dask")),
+    default="local",
+    show_default=True,
+    help="local: a process pool here; dask: Dask workers (pip install 'phiguard[dask]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --engine dask: a running scheduler (tcp://host:8786); "
+    "default: a local cluster of --jobs workers.",
+)
 @waiver_options
 @config_options
 def scan(
@@ -33,6 +64,9 @@ def scan(
     fmt: str,
     show_matches: bool,
     no_progress: bool,
+    no_cache: bool,
+    backend: str,
+    scheduler: str | None,
     baseline_file: str | None,
     audit_log: str | None,
     jobs: int,
@@ -41,20 +75,22 @@ def scan(
     """Check photos and text files for PHI; folders are walked. Use - for stdin.
 
     Exit code: 0 clean, 1 findings, 2 a file could not be fully checked (it is
-    named in the report and never counted as clean).
+    named in the report and never counted as clean). Uses every core; photos
+    checked before with the same settings come from the cache.
 
     \b
     Example:
         phiguard scan samples/
         phiguard scan --format json photo.jpg > report.json
+        phiguard scan --format jsonl --jobs 8 archive/ > archive.jsonl
         phiguard scan --format sarif --baseline .phiguard-baseline.json posts/ > phi.sarif
         echo "Mr. John Doe DOB 03/14/1951" | phiguard scan -
         phiguard scan --caption "Maria went home today!" photo1.jpg photo2.jpg
         phiguard scan post/          # a folder with caption.txt is one post
     """
-    from phiguard import load, report
+    from phiguard import load
+    from phiguard.cache import open_cache
     from phiguard.check import run_checks
-    from phiguard.sarif import to_sarif
 
     if not paths and caption is None:
         raise click.UsageError("Missing argument 'PATHS...' (or give --caption).")
@@ -63,18 +99,42 @@ def scan(
         _scan_post(list(paths), caption, cfg, fmt, show_matches, jobs)
     baseline = read_baseline(baseline_file)
     files = list(load.iter_paths(list(paths)))
-    checks = run_checks(files, cfg, jobs, baseline)
-    checked = list(progress(files, checks, not no_progress))
-    results = [c.report for c in checked]
-    if fmt == "sarif":
-        out = to_sarif(checked, show_matches)
-    elif fmt == "json":
-        out = report.to_json(results, show_matches)
-    else:
-        out = report.to_text(results, show_matches)
-    click.echo(out)
-    write_audit(audit_log, checked, "scan")
-    sys.exit(report.exit_code(results))
+    # Matches in the clear are never in the cache, so --show-matches must check again.
+    cache = None if no_cache or show_matches else open_cache(cfg)
+    checks = run_checks(files, cfg, jobs, baseline, cache, backend, scheduler)
+    checked = progress(files, checks, not no_progress)
+    sys.exit(_emit(checked, fmt, show_matches, audit_log))
+
+
+def _emit(checked: Iterator[Checked], fmt: str, show_matches: bool, audit_log: str | None) -> int:
+    """Print results (text and jsonl as each file is done) and return the exit code."""
+    from phiguard import report
+    from phiguard.sarif import to_sarif
+
+    if fmt in ("json", "sarif"):  # one document: it needs every result first
+        done = list(checked)
+        results = [c.report for c in done]
+        if fmt == "sarif":
+            click.echo(to_sarif(done, show_matches))
+        else:
+            click.echo(report.to_json(results, show_matches))
+        write_audit(audit_log, done, "scan")
+        return report.exit_code(results)
+    verdicts: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    for c in checked:
+        if fmt == "jsonl":
+            line = report.to_jsonl(c.report, show_matches)
+        else:
+            line = report.file_text(c.report, show_matches)
+        click.echo(line)
+        sys.stdout.flush()  # a reader of a pipe sees each file when it is done
+        write_audit(audit_log, [c], "scan")
+        report.count(c.report, verdicts, types)
+    summary = report.summary_of(verdicts, types)
+    if fmt == "text":
+        click.echo(report.text_tail(summary, show_matches))
+    return int(summary["exit_code"])
 
 
 def _scan_post(
@@ -145,6 +205,7 @@ def redact(
         phiguard redact IMG_0042.heic -o out/ --faces blur
     """
     from phiguard import load, report
+    from phiguard.check import crashed
     from phiguard.parallel import run_files
     from phiguard.scan import RedactJob
 
@@ -152,7 +213,8 @@ def redact(
     pairs = [(f, str(Path(out_dir) / rel)) for f, rel in load.iter_with_relnames(list(paths))]
     job = RedactJob(dict(pairs), verify=verify)
     files = [f for f, _ in pairs]
-    results = list(progress(files, run_files(job, files, cfg, jobs), not no_progress))
+    run = run_files(job, files, cfg, jobs, on_crash=lambda p, e: crashed(p, e).report)
+    results = list(progress(files, run, not no_progress))
     click.echo(report.to_text(results, show_matches))
     click.echo(f"redacted copies in {out_dir}", err=True)
     sys.exit(report.exit_code(results))

@@ -6,6 +6,7 @@ A Config is immutable and passed explicitly; there is no global settings object.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,3 +98,15 @@ class Config:
 
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def default_recognizers_dir() -> Path:
+    """The YAML folder inside the installed wheel, else the repo's top-level folder.
+
+    The wheel ships it as phiguard/recognizers (hatch force-include); an editable
+    install does not copy it, so we fall back to <repo>/recognizers.
+    """
+    shipped = resources.files("phiguard") / "recognizers"
+    if isinstance(shipped, Path) and shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parents[2] / "recognizers"

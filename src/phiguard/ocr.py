@@ -30,6 +30,20 @@ class OcrOptions:
     scale: float = 1.0
 
 
+def engine_version(lang: str = "eng") -> str:
+    """Tesseract's version (part of the result cache's key); "missing" if not installed."""
+    import pytesseract
+
+    from phiguard import tessapi
+
+    if tessapi.available(lang):
+        return tessapi.version()
+    try:
+        return str(pytesseract.get_tesseract_version())
+    except (pytesseract.TesseractNotFoundError, OSError, RuntimeError):
+        return "missing"
+
+
 def prepare(image: Image.Image, scale: float = 1.0) -> Image.Image:
     """Grayscale (a photographed screen went from 2 to 16 of 22 words read) and scale."""
     gray = ImageOps.grayscale(image)
@@ -51,7 +65,15 @@ def ocr_words(
     """OCR an image region; boxes are mapped back by 1/scale and shifted by `offset`."""
     import pytesseract
 
+    from phiguard import tessapi
+
     prepared = prepare(image, opts.scale)
+    if tessapi.available(opts.lang):  # the C API: no process and no model load per call
+        try:
+            data = tessapi.image_to_data(prepared, opts.lang, opts.psm, OCR_TIMEOUT_S)
+        except (tessapi.ApiError, RuntimeError) as exc:
+            raise OcrError(f"tesseract failed: {exc}") from exc
+        return _words_from_data(data, opts.scale, line_base, offset)
     try:
         data = pytesseract.image_to_data(
             prepared,

@@ -1,53 +1,174 @@
 """Run a per-file job over many files, in this process or in a pool of workers.
 
-Each worker builds its own engine once (spaCy and Presidio do not pickle cheaply);
-results come back in input order so reports stay stable between runs.
+Each worker builds its own engine once (spaCy and Presidio do not pickle cheaply), and
+only when it first has a file to check. Results come back in input order so reports
+stay stable between runs, and they are streamed: at most a few files per worker are in
+flight, so memory stays bounded however many files there are. Images are loaded and
+dropped inside the worker; only reports travel back.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sized
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
 
 from phiguard.config import Config
 from phiguard.engine import Engine, build_engine
-from phiguard.models import FileReport
+from phiguard.load import STDIN
 
-Job = Callable[[str, Engine, Config], FileReport]
+R = TypeVar("R")
+Job = Callable[[str, Engine, Config], Any]
+# Called in the parent before a file is dispatched: a finished result (a cache hit), or
+# None to check the file.
+Lookup = Callable[[str], Any]
+# Turns a worker crash (the pool broke: a segfault, the OOM killer) into a result, so
+# the file is reported as an error and the rest goes on.
+OnCrash = Callable[[str, BaseException], Any]
 
-# Per-worker-process state, set once by the pool's initializer: a worker process has
-# no caller to pass the engine in, so this holder is its stand-in.
+# Files in flight per worker: enough to keep every core busy, few enough that a huge
+# folder never queues up in memory.
+WINDOW_PER_JOB = 3
+
+# Per-worker-process state: a worker process has no caller to pass the engine in, so
+# this holder is its stand-in. The engine is built on the first file, not at start-up.
 _WORKER: dict[str, Any] = {}
 
 
 def default_jobs() -> int:
-    return max(
-        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    )
+    """Cores this process may use (respects taskset/cgroup CPU affinity)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
-def _init(job: Job, config: Config) -> None:
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    _WORKER.update(job=job, config=config, engine=build_engine(config))
+def worker_engine(config: Config) -> Engine:
+    """This process's engine for `config`, built once (pool workers, Dask workers)."""
+    if _WORKER.get("config") != config:
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+        _WORKER.update(config=config, engine=build_engine(config))
+    engine: Engine = _WORKER["engine"]
+    return engine
 
 
-def _run(path: str) -> FileReport:
-    return _WORKER["job"](path, _WORKER["engine"], _WORKER["config"])
+def run_one(job: Job, path: str, config: Config) -> Any:
+    """The task every worker runs: one file with this process's engine."""
+    return job(path, worker_engine(config), config)
 
 
 def run_files(
-    job: Job, paths: Iterable[str], config: Config, jobs: int = 1, engine: Engine | None = None
-) -> Iterator[FileReport]:
-    """Yield `job(path, engine, config)` for each path, in order, using `jobs` processes."""
-    paths = list(paths)
-    if jobs <= 1 or len(paths) <= 1:
+    job: Job,
+    paths: Iterable[str],
+    config: Config,
+    jobs: int = 1,
+    engine: Engine | None = None,
+    lookup: Lookup | None = None,
+    on_crash: OnCrash | None = None,
+) -> Iterator[Any]:
+    """Yield `job(path, engine, config)` for each path, in order, using `jobs` processes.
+
+    `lookup(path)` may answer a file without checking it (the result cache); an engine
+    is only built once some file needs one. `jobs` 0: one per core.
+    """
+    jobs = jobs if jobs > 0 else default_jobs()
+    if jobs > 1 and isinstance(paths, Sized):
+        jobs = min(jobs, len(paths))
+        if STDIN in paths:
+            jobs = 1  # a pool worker's stdin is /dev/null: only this process can read it
+    if jobs <= 1:
+        yield from _serial(job, paths, config, engine, lookup)
+    else:
+        yield from _pooled(job, paths, config, jobs, lookup, on_crash)
+
+
+def _serial(
+    job: Job, paths: Iterable[str], config: Config, engine: Engine | None, lookup: Lookup | None
+) -> Iterator[Any]:
+    for p in paths:
+        hit = lookup(p) if lookup else None
+        if hit is not None:
+            yield hit
+            continue
         engine = engine or build_engine(config)
+        yield job(p, engine, config)
+
+
+def _pooled(
+    job: Job,
+    paths: Iterable[str],
+    config: Config,
+    jobs: int,
+    lookup: Lookup | None,
+    on_crash: OnCrash | None,
+) -> Iterator[Any]:
+    pending: deque[tuple[str, Future[Any]]] = deque()
+    pools: list[ProcessPoolExecutor] = []  # the live one is last
+    window = WINDOW_PER_JOB * jobs
+
+    def submit(path: str) -> Future[Any]:
+        if not pools or _broken(pools[-1]):
+            if pools:
+                pools[-1].shutdown(wait=False)
+            pools.append(ProcessPoolExecutor(max_workers=jobs))
+        return pools[-1].submit(run_one, job, path, config)
+
+    try:
         for p in paths:
-            yield job(p, engine, config)
-        return
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(paths)), initializer=_init, initargs=(job, config)
-    ) as pool:
-        yield from pool.map(_run, paths, chunksize=1)
+            hit = lookup(p) if lookup else None
+            pending.append((p, _done(hit) if hit is not None else submit(p)))
+            # Hand results over as soon as the oldest is done; block only when full.
+            while pending and (pending[0][1].done() or len(pending) >= window):
+                yield _take(pending, submit, on_crash)
+        while pending:
+            yield _take(pending, submit, on_crash)
+    finally:
+        if pools:
+            pools[-1].shutdown(wait=True, cancel_futures=True)
+
+
+def _done(value: Any) -> Future[Any]:
+    fut: Future[Any] = Future()
+    fut.set_result(value)
+    return fut
+
+
+def _broken(pool: ProcessPoolExecutor) -> bool:
+    return bool(getattr(pool, "_broken", False))
+
+
+def _crashed(fut: Future[Any]) -> bool:
+    return isinstance(fut.exception(), BrokenProcessPool)
+
+
+def _take(
+    pending: deque[tuple[str, Future[Any]]],
+    submit: Callable[[str], Future[Any]],
+    on_crash: OnCrash | None,
+) -> Any:
+    """The oldest result; after a worker died, its files are first checked again."""
+    if _crashed(pending[0][1]):
+        _isolate(pending, submit, on_crash)
+    return pending.popleft()[1].result()
+
+
+def _isolate(
+    pending: deque[tuple[str, Future[Any]]],
+    submit: Callable[[str], Future[Any]],
+    on_crash: OnCrash | None,
+) -> None:
+    """A worker died (segfault, OOM killer) and took the pool down. Which file did it is
+    unknown, so every file that was in flight is checked again, one at a time on a fresh
+    pool: only a file that kills a worker on its own becomes on_crash's error report."""
+    wait([f for _, f in pending])  # the broken pool fails each future it still held
+    for i, (path, fut) in enumerate(pending):
+        if not _crashed(fut):
+            continue
+        redo = submit(path)
+        if _crashed(redo):
+            if on_crash is None:
+                raise BrokenProcessPool(f"a worker died while checking {path}")
+            redo = _done(on_crash(path, redo.exception() or BrokenProcessPool()))
+        pending[i] = (path, redo)

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import regex
 import yaml
 from presidio_analyzer import EntityRecognizer, PatternRecognizer
+
+# Re-exported: the folder is found in config.py, which the CLI imports without Presidio.
+from phiguard.config import default_recognizers_dir as default_recognizers_dir
 
 # Keys Presidio's PatternRecognizer.from_dict understands, and phiguard's extras.
 PRESIDIO_KEYS = frozenset(
@@ -67,18 +69,6 @@ class ValidatedPatternRecognizer(PatternRecognizer):
 
     def invalidate_result(self, pattern_text: str) -> bool:
         return not self._validator(pattern_text)
-
-
-def default_recognizers_dir() -> Path:
-    """The YAML folder inside the installed wheel, else the repo's top-level folder.
-
-    The wheel ships it as phiguard/recognizers (hatch force-include); an editable
-    install does not copy it, so we fall back to <repo>/recognizers.
-    """
-    shipped = resources.files("phiguard") / "recognizers"
-    if isinstance(shipped, Path) and shipped.is_dir():
-        return shipped
-    return Path(__file__).resolve().parents[2] / "recognizers"
 
 
 def recognizer_files(directory: Path) -> list[Path]:

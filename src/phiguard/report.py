@@ -22,7 +22,9 @@ from phiguard.models import FileReport, Finding
 if TYPE_CHECKING:
     from phiguard.post import PostReport
 
-_WORD = re.compile(r"\w+")
+# "*" counts as a word character so that masking is idempotent: a masked value from the
+# result cache masks to itself ("J*** S*****" stays, not "**** ******").
+_WORD = re.compile(r"[\w*]+")
 
 
 def mask(value: str) -> str:
@@ -66,17 +68,30 @@ def file_dict(r: FileReport, show_matches: bool = False) -> dict[str, Any]:
     }
 
 
-def summary(reports: list[FileReport]) -> dict[str, Any]:
-    verdicts = Counter(r.verdict for r in reports)
-    types = Counter(f.entity_type for r in reports for f in r.findings)
+def summary(reports: Iterable[FileReport]) -> dict[str, Any]:
+    verdicts: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    for r in reports:
+        count(r, verdicts, types)
+    return summary_of(verdicts, types)
+
+
+def count(r: FileReport, verdicts: Counter[str], types: Counter[str]) -> None:
+    """Add one report to running counts (a streamed scan keeps counts, not reports)."""
+    verdicts[r.verdict] += 1
+    types.update(f.entity_type for f in r.findings)
+
+
+def summary_of(verdicts: Counter[str], types: Counter[str]) -> dict[str, Any]:
+    worst = "error" if verdicts.get("error") else "phi" if verdicts.get("phi") else "clean"
     return {
-        "files": len(reports),
+        "files": sum(verdicts.values()),
         "clean": verdicts.get("clean", 0),
         "phi": verdicts.get("phi", 0),
         "error": verdicts.get("error", 0),
         "findings": sum(types.values()),
         "by_type": dict(sorted(types.items())),
-        "exit_code": exit_code(reports),
+        "exit_code": {"error": 2, "phi": 1, "clean": 0}[worst],
     }
 
 
@@ -145,15 +160,24 @@ def _where(f: Finding) -> str:
 
 
 def to_text(reports: list[FileReport], show_matches: bool = False) -> str:
-    s = summary(reports)
     body = [file_text(r, show_matches) for r in reports]
+    return "\n".join(body) + "\n" + text_tail(summary(reports), show_matches)
+
+
+def text_tail(s: dict[str, Any], show_matches: bool = False) -> str:
+    """The closing line of a text report, from `summary`."""
     tail = (
-        f"\n{s['files']} file(s): {s['phi']} with findings, {s['clean']} clean, "
+        f"{s['files']} file(s): {s['phi']} with findings, {s['clean']} clean, "
         f"{s['error']} error(s); {s['findings']} finding(s)"
     )
     if not show_matches and s["findings"]:
         tail += " (matches masked; --show-matches to reveal)"
-    return "\n".join(body) + tail
+    return tail
+
+
+def to_jsonl(r: FileReport, show_matches: bool = False) -> str:
+    """One file's result as one line of JSON (the same object as in "files" of to_json)."""
+    return json.dumps(file_dict(r, show_matches), separators=(",", ":"))
 
 
 _MIME = {"JPEG": "image/jpeg", "WEBP": "image/webp", "HEIF": "image/heif",
