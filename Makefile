@@ -34,6 +34,11 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	@# presidio-image-redactor wants opencv-python, rapidocr opencv-python-headless; both
+	@# write the same cv2 package. Reinstalling opencv-python last makes the result fixed.
+	$(BIN)/python -m pip install -q --force-reinstall --no-deps \
+	  "opencv-python==$$($(BIN)/python -c 'import importlib.metadata as m; print(m.version("opencv-python"))')"
+	$(BIN)/python -c "import cv2, rapidocr, tesserocr"
 	touch $(STAMP)
 
 # pytest exits 5 when it collected nothing: that is a failure here, not a pass.
@@ -49,8 +54,11 @@ lint: install
 samples: install
 	$(BIN)/python -m bench.make_samples
 
+# Photos (phiguard vs stock Presidio image redaction) and captions (vs stock Presidio
+# AnalyzerEngine), in one run; tables in bench/out/ and BENCHMARKS.md.
 bench: install
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.captions
 
 # Photos per second against stock Presidio, -j2 vs -j1, start-up, memory, scaling.
 bench-speed: install

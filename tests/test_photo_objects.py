@@ -89,20 +89,20 @@ def test_plain_text_has_no_codes() -> None:
     assert find_codes(text) == []
 
 
-def _block(rows: list[list[str]], first_line: int = 0) -> Block:
+def _block(rows: list[list[str]], first_line: int = 0, top: int = 0) -> Block:
     words = []
     for i, row in enumerate(rows):
         for j, t in enumerate(row):
-            words.append(Word(t, Box(100 * j, 30 * i, 80, 20), 90.0, first_line + i))
-    return Block(tuple(words), Region(Box(0, 0, 400, 30 * len(rows)), 20.0, 0.0, 20))
+            words.append(Word(t, Box(100 * j, top + 30 * i, 80, 20), 90.0, first_line + i))
+    return Block(tuple(words), Region(Box(0, top, 400, 30 * len(rows)), 20.0, 0.0, 20))
 
 
 def test_record_block_lifts_bare_values_and_a_poster_does_not() -> None:
     table = _block([["Room", "Patient", "MRN", "DOB"], ["4B", "Okafor", "00731942", "4/22/58"]])
-    poster = _block([["Flu", "shots", "today"], ["Call", "00731942"]], first_line=10)
+    poster = _block([["Flu", "shots", "today"], ["Call", "00731942"]], first_line=10, top=900)
     ocr = join_words(list(table.words) + list(poster.words))
     recs = records([table, poster])
-    assert [r.block for r in recs] == [table]
+    assert [r.blocks for r in recs] == [(table,)]
     start = ocr.text.index("00731942")
     late = ocr.text.rindex("00731942")
     cands = [Finding("MRN", 0.2, "00731942", start, start + 8),

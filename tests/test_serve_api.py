@@ -46,11 +46,12 @@ def post(url: str, path: str, data: bytes, name: str = "chart.png", **fields: st
 
 
 def person_boxes(report: dict[str, Any], word: str) -> list[list[int]]:
-    """Boxes of PERSON findings whose masked text starts like `word` (masks keep it)."""
+    """Boxes of PERSON findings with a masked word starting like `word` (masks keep it;
+    a title such as "Dr." may come first)."""
     return [
         b
         for f in report["findings"]
-        if f["entity_type"] == "PERSON" and f["text"][:1] == word[:1]
+        if f["entity_type"] == "PERSON" and word[:1] in {w[:1] for w in f["text"].split()}
         for b in f["boxes"]
     ]
 

@@ -120,8 +120,11 @@ def test_drop_review_toggle_and_download(
     page.wait_for_selector("#caption-result mark")
     assert page.inner_text("#caption-result mark") == "Robert Okafor"
 
-    boxes = rect_boxes(page, ".overlay rect")
+    # Values start ticked (blurred); the whole chart screen is outlined for the user only.
+    boxes = rect_boxes(page, ".overlay rect:not(.area)")
     assert len(boxes) >= 2 and not any(b["off"] for b in boxes)
+    assert rect_boxes(page, '.overlay rect.area[data-type="CHART_SCREEN"]')
+    assert "Look at 1 patient chart or list" in page.inner_text(".card .verdict")
     assert "patient name" in page.inner_text(".card .verdict")
     assert "Patient name" in page.inner_text("#legend")
     # Keep the attending's name visible (masked as "A*** W********" in the list).

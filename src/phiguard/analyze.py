@@ -121,7 +121,34 @@ def analyze_text(
             if key not in best or best[key].score < f.score:
                 best[key] = f
     found = sorted(best.values(), key=lambda f: (f.start or 0, f.end or 0, f.entity_type))
-    return join_adjacent_names(found, text)
+    joined = join_adjacent_names(found, text)
+    # In a photo the title and initials beside a blurred name stay readable; a caption's
+    # redacted copy reads better as "Mr. [PERSON]".
+    return extend_names(joined, text) if source == "ocr" else joined
+
+
+# A name's own parts that recognizers leave out: a title or an initial before it
+# ("Mrs. Dalton", "A. Roth"), a middle initial or an initial after a comma behind it
+# ("CONTRERAS, TINA V", "Taylor, J"). Left out, they stay readable beside the blur.
+_BEFORE = re.compile(r"(?:\b(?:Mrs?|Ms|Miss|Mx|Dr)\.?|\b[A-Z]\.) ?$")
+_AFTER = re.compile(r",? ?[A-Z]\.?")
+_NEXT_NAME = re.compile(r"[\w']| ?[A-Z][a-z]")  # what follows an initial of the next name
+
+
+def extend_names(findings: list[Finding], text: str) -> list[Finding]:
+    out = []
+    for f in findings:
+        if f.entity_type == "PERSON" and f.start is not None and f.end is not None:
+            before = _BEFORE.search(text[max(0, f.start - 6) : f.start])
+            after = _AFTER.match(text, f.end)
+            if after and _NEXT_NAME.match(text, after.end()):
+                after = None  # "Dalton A. Roth": the A. is Roth's
+            start = f.start - len(before.group(0)) if before else f.start
+            end = after.end() if after else f.end
+            if (start, end) != (f.start, f.end):
+                f = replace(f, start=start, end=end, text=text[start:end])
+        out.append(f)
+    return out
 
 
 _NAME_GAP = re.compile(r"[ ,]{1,3}")

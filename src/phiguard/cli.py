@@ -61,6 +61,15 @@ def config_options(f: Any) -> Any:
             help="Installed spaCy pipeline to load by name.",
         ),
         click.option(
+            "--ocr",
+            "ocr_engine",
+            type=click.Choice(["auto", "deep", "tesseract"]),
+            default="auto",
+            show_default=True,
+            help="Text blocks Tesseract reads poorly are read again by PP-OCR (auto); "
+            "deep: PP-OCR for every block (slower); tesseract: Tesseract only (faster).",
+        ),
+        click.option(
             "--faces",
             type=click.Choice(FACE_MODES),
             default="flag",

@@ -76,6 +76,7 @@ class Config:
     # A post's caption names and room numbers, looked for in its photos (post.py).
     post_terms: tuple[tuple[str, str], ...] = ()
     ocr_lang: str = "eng"
+    ocr_engine: str = "auto"  # second reader for poorly read text blocks (deepocr.py)
     style: str = "blur"
     strict: bool = False
     show_matches: bool = False

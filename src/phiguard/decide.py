@@ -24,6 +24,10 @@ SINGLE_NAME_FACTOR = 0.6
 
 def weigh(f: Finding) -> Finding:
     """Adjust scores for patterns of evidence the recognizers cannot see alone."""
+    if f.entity_type == "PERSON" and "SpacyRecognizer" in f.source and re.search(r"\d", f.text):
+        # On OCR text spaCy calls "MRN 00731942 DOB" a person; kept, it would also hide
+        # the MRN inside it (one value, one row). Names have no digits.
+        return replace(f, score=0.0)
     if f.entity_type == "PERSON" and "SpacyRecognizer" in f.source and _single_word(f.text):
         return replace(f, score=round(f.score * SINGLE_NAME_FACTOR, 3))
     return f

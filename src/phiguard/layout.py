@@ -31,11 +31,15 @@ _PUNCT = re.compile(r"[^\w#\s]")
 
 @dataclass(frozen=True)
 class Record:
-    """A block that looks like a patient record, and the cue words that said so."""
+    """Blocks that together look like a patient record, and the cue words that said so.
 
-    block: Block
+    A table is read as one block per column (the gaps between columns are wide), so the
+    "Patient" column alone has one cue; with its neighbours "MRN" and "DOB" it is a record.
+    """
+
+    blocks: tuple[Block, ...]
     cues: frozenset[str]
-    lines: frozenset[int]
+    box: Box
 
 
 def _norm(text: str) -> str:
@@ -48,49 +52,79 @@ def cues_in(words: tuple[Word, ...]) -> frozenset[str]:
     return frozenset(cue for cue in c.strong | c.weak if f" {_norm(cue)} " in text)
 
 
+def _neighbours(blocks: list[Block]) -> list[list[Block]]:
+    """Region blocks within a few line heights of each other, grouped (union-find)."""
+    parent = list(range(len(blocks)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    grown = []
+    for b in blocks:
+        assert b.region is not None
+        pad = int(4 * b.region.line_height)
+        grown.append(b.region.box.padded(pad, 10**6, 10**6))
+    for i in range(len(blocks)):
+        for j in range(i + 1, len(blocks)):
+            if grown[i].intersection(grown[j]) > 0:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[Block]] = {}
+    for i, b in enumerate(blocks):
+        groups.setdefault(root(i), []).append(b)
+    return list(groups.values())
+
+
 def records(blocks: list[Block]) -> list[Record]:
-    """Region blocks whose words look like a patient record."""
+    """Groups of neighbouring region blocks whose words look like a patient record."""
     c = layout_cues()
     out = []
-    for b in blocks:
-        if b.region is None or not b.words:
-            continue
-        cues = cues_in(b.words)
+    for group in _neighbours([b for b in blocks if b.region is not None and b.words]):
+        cues = cues_in(tuple(w for b in group for w in b.words))
         if cues & c.strong or len(cues & c.weak) >= 3:
-            out.append(Record(b, cues, frozenset(w.line for w in b.words)))
+            box = group[0].region.box  # type: ignore[union-attr]
+            for b in group[1:]:
+                box = box.union(b.region.box)  # type: ignore[union-attr]
+            out.append(Record(tuple(group), cues, box))
     return out
 
 
 def boost(cands: list[Finding], ocr: OcrText, recs: list[Record]) -> list[Finding]:
-    """Lift weak candidates whose words all lie in a record block."""
-    lines = frozenset().union(*(r.lines for r in recs)) if recs else frozenset()
-    if not lines:
+    """Lift weak candidates that lie inside a record (by position: any reading counts)."""
+    if not recs:
         return cands
     out = []
     for f in cands:
-        if f.entity_type in BOOSTED and f.score >= FLOOR and _inside(f, ocr, lines):
+        if f.entity_type in BOOSTED and f.score >= FLOOR and _inside(f, ocr, recs):
             f = replace(f, score=round(min(1.0, f.score + BOOST), 3), source=f.source + "+record")
         out.append(f)
     return out
 
 
-def _inside(f: Finding, ocr: OcrText, lines: frozenset[int]) -> bool:
-    hit = [ocr.words[i].line for s, e, i in ocr.spans
-           if f.start is not None and f.end is not None and s < f.end and e > f.start]  # fmt: skip
-    return bool(hit) and all(line in lines for line in hit)
+def _inside(f: Finding, ocr: OcrText, recs: list[Record]) -> bool:
+    if f.start is None or f.end is None:
+        return False
+    boxes = [ocr.words[i].box for s, e, i in ocr.spans if s < f.end and e > f.start]
+    return bool(boxes) and all(any(_centre_in(b, r.box) for r in recs) for b in boxes)
+
+
+def _centre_in(b: Box, area: Box) -> bool:
+    cx, cy = b.x + b.w // 2, b.y + b.h // 2
+    return area.x <= cx < area.right and area.y <= cy < area.bottom
 
 
 def block_findings(recs: list[Record], codes: list[Finding]) -> list[Finding]:
     """One CHART_SCREEN (or WRISTBAND) per record block, plus NEEDS_REVIEW where unreadable."""
     out = []
     for r in recs:
-        assert r.block.region is not None
-        box = r.block.region.box
+        box = r.box
         kind = "WRISTBAND" if any(_near(b, box) for c in codes for b in c.boxes) else "CHART_SCREEN"
         label = ", ".join(sorted(r.cues))  # cue words are labels, never values
         out.append(Finding(kind, min(1.0, 0.5 + 0.1 * len(r.cues)), label, boxes=(box,),
                            source="layout:record"))  # fmt: skip
-        words = r.block.words
+        words = [w for b in r.blocks for w in b.words]
         guessed = sum(w.conf < LOW_CONF for w in words)
         if guessed >= REVIEW_SHARE * len(words):
             out.append(Finding("NEEDS_REVIEW", 1.0, f"{guessed} of {len(words)} words unsure",

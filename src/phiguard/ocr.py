@@ -28,6 +28,9 @@ class OcrOptions:
     lang: str = "eng"
     psm: int = 3  # automatic layout; psm 11 was no faster and caught half as much on photos
     scale: float = 1.0
+    # Second reader for text blocks (deepocr.py): "auto" where Tesseract read a block
+    # poorly, "deep" for every block, "tesseract" never.
+    engine: str = "auto"
 
 
 def engine_version(lang: str = "eng") -> str:
@@ -169,10 +172,23 @@ def read_blocks(image: Image.Image, opts: OcrOptions = OcrOptions()) -> list[Blo
     gray = np.asarray(ImageOps.grayscale(image))
     out, base = [Block(tuple(full), None)], 1 + max((w.line for w in full), default=0)
     for region in find_regions(gray):
-        words = ocr_region(gray, region, opts, base)
+        words = _read_region(gray, region, opts, base)
         out.append(Block(tuple(words), region))
         base = 1 + max((w.line for w in words), default=base)
     return out
+
+
+def _read_region(gray: np.ndarray, region: Region, opts: OcrOptions, base: int) -> list[Word]:
+    from phiguard import deepocr
+
+    deep = opts.engine != "tesseract" and deepocr.available()
+    words = [] if deep and opts.engine == "deep" else ocr_region(gray, region, opts, base)
+    if deep and (opts.engine == "deep" or deepocr.poorly_read(words)):
+        second = deepocr.read_region(gray, region, base)
+        # Keep whichever reading holds more text: PP-OCR may also find nothing.
+        if sum(len(w.text) for w in second) >= sum(len(w.text) for w in words):
+            words = second
+    return words
 
 
 def read_photo(image: Image.Image, opts: OcrOptions = OcrOptions()) -> list[list[Word]]:

@@ -49,6 +49,7 @@ def worker_engine(config: Config) -> Engine:
     """This process's engine for `config`, built once (pool workers, Dask workers)."""
     if _WORKER.get("config") != config:
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+        os.environ["PHIGUARD_POOL_WORKER"] = "1"  # one ONNX thread each (deepocr.py)
         _WORKER.update(config=config, engine=build_engine(config))
     engine: Engine = _WORKER["engine"]
     return engine

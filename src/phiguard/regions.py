@@ -21,6 +21,7 @@ from phiguard.models import Box
 
 MIN_CHAR_H = 5  # below this no OCR engine reads anything
 MAX_CHAR_H = 70  # bigger glyphs are posters and signs: the full-page pass reads those
+V_REACH = 1.6  # text heights a block reaches up and down to take in the next row
 MIN_CHARS = 4  # a block needs a few characters to be worth an OCR call
 MAX_REGIONS = 16  # bound the cost on a cluttered photo: biggest blocks first
 ANGLES = np.arange(-30.0, 30.5, 1.0)
@@ -62,9 +63,11 @@ def group_chars(chars: np.ndarray, width: int, height: int) -> list[np.ndarray]:
     """Blocks of characters: blobs within about one character height of each other."""
     canvas = np.zeros((height, width), np.uint8)
     for x, y, w, h in chars:
-        pad = int(0.8 * h) + 1
-        cv2.rectangle(canvas, (int(x - pad), int(y - pad // 2)),
-                      (int(x + w + pad), int(y + h + pad // 2)), 255, -1)  # fmt: skip
+        # Across: a word gap. Down: the row spacing of a census board or a table, whose
+        # rows (one word each per column) sit three to four text heights apart.
+        pad, down = int(0.8 * h) + 1, int(V_REACH * h) + 1
+        cv2.rectangle(canvas, (int(x - pad), int(y - down)), (int(x + w + pad), int(y + h + down)),
+                      255, -1)  # fmt: skip
     _, labels, _, _ = cv2.connectedComponentsWithStats(canvas, connectivity=8)
     cx = np.clip(chars[:, 0] + chars[:, 2] // 2, 0, width - 1)
     cy = np.clip(chars[:, 1] + chars[:, 3] // 2, 0, height - 1)

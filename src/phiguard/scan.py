@@ -15,21 +15,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image
 
-from phiguard import layout
 from phiguard import load as loader
-from phiguard.analyze import analyze_text, join_words, locate, merge_duplicates, undo_confusions
 from phiguard.config import Config
-from phiguard.decide import decide, deny_list_findings, first_name_candidates
 from phiguard.engine import Engine
-from phiguard.known import known_findings
+from phiguard.find import find_in_caption, find_in_image
 from phiguard.metadata import counts as meta_counts
 from phiguard.metadata import meta_findings
-from phiguard.mirror import looks_mirrored, unmirror
-from phiguard.models import FileReport, Finding, Kind, Verdict, Word
-from phiguard.ocr import OcrError, OcrOptions, ocr_words, read_blocks
-from phiguard.post import PostReport, assemble, caption_terms, combinations_in_photo
+from phiguard.models import FileReport, Finding, Kind, Verdict
+from phiguard.ocr import OcrError
+from phiguard.post import PostReport, assemble, caption_terms
 from phiguard.redact import redact_image, redact_text, redaction_boxes, to_blur
 from phiguard.report import write_frames, write_text
 
@@ -40,39 +36,6 @@ def _verdict(findings: tuple[Finding, ...], config: Config) -> Verdict:
         f for f in findings if (config.faces_count or f.entity_type != "FACE") and meta_counts(f)
     ]
     return "phi" if counted else "clean"
-
-
-Adjust = Callable[[list[Finding]], list[Finding]]
-
-
-def find_in_text(
-    text: str, engine: Engine, config: Config, source: str = "text", adjust: Adjust | None = None
-) -> list[Finding]:
-    """Decided findings for a piece of text, with character offsets.
-
-    `adjust` rescores the candidates before the thresholds apply (layout.boost).
-    """
-    candidates = (
-        analyze_text(text, engine, config, source)
-        + deny_list_findings(text, config, source)
-        + known_findings(undo_confusions(text), config.known, source)
-    )
-    return decide(adjust(candidates) if adjust else candidates, config)
-
-
-def find_in_caption(text: str, engine: Engine, config: Config) -> list[Finding]:
-    """Decided findings for a post caption (or any typed text file).
-
-    Unlike OCR text: no look-alike digit pass, first-name candidates, and the words
-    around a name decide patient (flagged) or staff (not flagged).
-    """
-    candidates = (
-        analyze_text(text, engine, config, "text", confusions=False)
-        + first_name_candidates(text)
-        + deny_list_findings(text, config)
-        + known_findings(text, config.known)
-    )
-    return decide(candidates, config, prose=text)
 
 
 def scan_text(
@@ -88,51 +51,6 @@ def scan_text(
         notes=notes,
         seconds=time.perf_counter() - t0,
     )
-
-
-def _find_in_words(words: list[Word], engine: Engine, config: Config) -> list[Finding]:
-    ocr = join_words(words)
-    return locate(find_in_text(ocr.text, engine, config, source="ocr"), ocr)
-
-
-def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Finding]:
-    """Findings with pixel boxes: text read block by block, barcodes and QR codes, record
-    blocks (chart screens, wristbands), and faces unless config.faces is "ignore"."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from phiguard.codes import find_codes
-    from phiguard.faces import detect_faces
-
-    # Faces and codes are looked for while Tesseract (a subprocess) reads: on a photo
-    # checked on its own, their ~0.1-0.2 s then costs little wall time.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        faces = (
-            pool.submit(detect_faces, image, config.threshold("FACE"))
-            if config.faces != "ignore"
-            else None
-        )
-        codes = pool.submit(find_codes, image)
-        found, recs = _read_text(image, engine, config)
-        objects = codes.result() + layout.block_findings(recs, codes.result())
-        found += [f for f in objects if f.entity_type in config.entities]
-        return found + (faces.result() if faces else [])
-
-
-def _read_text(
-    image: Image.Image, engine: Engine, config: Config
-) -> tuple[list[Finding], list[layout.Record]]:
-    """Text findings of a photo, and the blocks that look like a patient record."""
-    opts = OcrOptions(lang=config.ocr_lang)
-    blocks = read_blocks(image, opts)  # the full page first, then each text region
-    ocr = join_words([w for b in blocks for w in b.words])
-    recs = layout.records(blocks)
-    found = locate(
-        find_in_text(ocr.text, engine, config, "ocr", lambda c: layout.boost(c, ocr, recs)), ocr
-    )
-    if looks_mirrored(list(blocks[0].words)):  # a selfie's mirrored sign: read it right too
-        flipped = ocr_words(ImageOps.mirror(image), opts)
-        found += unmirror(_find_in_words(flipped, engine, config), image.width)
-    return merge_duplicates(found) + combinations_in_photo(ocr, config.post_terms), recs
 
 
 def scan_image(

@@ -1,7 +1,7 @@
 // The review page: add photos, check them one at a time, let the user adjust the
 // boxes, download safe copies. Photos go only to this page's own server.
 import { drawBoxes, setHot, wireOverlay } from "./overlay.js";
-import { captionVerdict, colour, imageVerdict, typeName } from "./words.js";
+import { SHOWN_ONLY, captionVerdict, colour, imageVerdict, typeName } from "./words.js";
 import { makeZip, uniqueNames } from "./zip.js";
 import { watchCaption } from "./caption.js";
 import { apiError, redacted, save, withBusy } from "./net.js";
@@ -76,7 +76,7 @@ async function scan(card) {
     card.height = report.height;
     card.findings = report.findings.map((f) => ({
       key: `f${nextKey++}`, type: f.entity_type, text: f.text, score: f.score,
-      boxes: f.boxes, on: true,
+      boxes: f.boxes, on: !SHOWN_ONLY.has(f.entity_type),
     }));
   } catch (err) {
     fail(card, `The server could not be reached (${err.message})`);

@@ -1,5 +1,7 @@
 // Talking to this page's own server, and handing files to the user.
 
+import { SHOWN_ONLY } from "./words.js";
+
 export async function apiError(res) {
   try {
     const body = await res.json();
@@ -17,8 +19,12 @@ export async function redacted(card, style) {
   form.append("file", card.file, card.name);
   form.append("style", style);
   form.append("boxes", JSON.stringify({
-    exclude: card.findings.filter((f) => !f.on).flatMap((f) => f.boxes),
-    include: card.manual.filter((m) => m.on).flatMap((m) => m.boxes),
+    // An unticked chart screen or face is simply not added; excluding its area would
+    // un-blur every value inside it.
+    exclude: card.findings.filter((f) => !f.on && !SHOWN_ONLY.has(f.type)).flatMap((f) => f.boxes),
+    // Manual areas, and shown-only findings the user ticked (the server leaves those out).
+    include: [...card.manual, ...card.findings.filter((f) => SHOWN_ONLY.has(f.type))]
+      .filter((m) => m.on).flatMap((m) => m.boxes),
   }));
   const res = await fetch("/api/redact", { method: "POST", body: form });
   if (!res.ok) throw new Error(await apiError(res));

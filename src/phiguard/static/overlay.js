@@ -1,6 +1,6 @@
 // The boxes over a photo: one SVG rect per finding box, in image pixel coordinates
 // (viewBox = the upright image size), so the browser does all the scaling.
-import { colour } from "./words.js";
+import { SHOWN_ONLY, colour } from "./words.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MIN_SIDE = 6; // pixels of the image: a smaller drag is a click, not a box
@@ -26,10 +26,14 @@ export function drawBoxes(svg, card) {
   svg.setAttribute("viewBox", `0 0 ${card.width} ${card.height}`);
   svg.setAttribute("preserveAspectRatio", "none");
   svg.replaceChildren();
-  for (const item of [...card.findings, ...card.manual]) {
+  // Whole-area findings first, so the value boxes inside them stay on top and clickable.
+  const items = [...card.findings, ...card.manual];
+  items.sort((a, b) => SHOWN_ONLY.has(b.type) - SHOWN_ONLY.has(a.type));
+  for (const item of items) {
     for (const box of item.boxes) {
       const shown = item.type === "MANUAL" ? box : padded(box, card.width, card.height);
-      const r = rect(shown, item.on ? "box" : "box off");
+      const area = SHOWN_ONLY.has(item.type) ? " area" : "";
+      const r = rect(shown, (item.on ? "box" : "box off") + area);
       r.dataset.key = item.key;
       r.dataset.type = item.type;
       r.style.setProperty("--c", colour(item.type));

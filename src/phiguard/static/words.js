@@ -14,9 +14,22 @@ export const TYPES = {
   ACCOUNT_NUMBER: ["account number", "account numbers", "#5d3a9b"],
   HEALTH_PLAN_ID: ["health plan ID", "health plan IDs", "#1b6e35"],
   IP_ADDRESS: ["IP address", "IP addresses", "#4d4d4d"],
+  CREDENTIAL: ["password or login", "passwords or logins", "#a50026"],
+  CONFIDENTIAL_MARKING: ["confidential marking", "confidential markings", "#4d4d4d"],
+  BARCODE: ["barcode", "barcodes", "#1b1f24"],
+  QR_CODE: ["QR code", "QR codes", "#1b1f24"],
+  FACE: ["face", "faces", "#0072b2"],
+  CHART_SCREEN: ["patient chart or list", "patient charts or lists", "#6a3d9a"],
+  WRISTBAND: ["wristband", "wristbands", "#6a3d9a"],
+  NEEDS_REVIEW: ["area to check by eye", "areas to check by eye", "#a50026"],
   MANUAL: ["area you marked", "areas you marked", "#1b1f24"],
 };
 const OTHER = "#6a3d9a";
+
+// Shown for the user to look at, not blurred unless ticked: a whole chart screen or
+// wristband (its values are findings of their own), an area phiguard could not read,
+// a face (a staff selfie is fine to post). Mirrors Config.blurs in Python.
+export const SHOWN_ONLY = new Set(["CHART_SCREEN", "WRISTBAND", "NEEDS_REVIEW", "FACE"]);
 
 export function colour(type) {
   return (TYPES[type] || [])[2] || OTHER;
@@ -49,19 +62,22 @@ export function imageVerdict(card, style) {
   if (card.status === "queued") return ["", "Waiting to be checked…"];
   if (card.status === "scanning") return ["", "Checking for patient information…"];
   if (card.status === "error") return ["error", `Not checked: ${card.error} Do not post this photo.`];
-  const found = card.findings;
+  const found = card.findings.filter((f) => f.on || !SHOWN_ONLY.has(f.type));
+  const toLook = card.findings.filter((f) => !f.on && SHOWN_ONLY.has(f.type)).map((f) => f.type);
+  const look = toLook.length ? ` Look at ${counted(toLook)} (outlined) before posting.` : "";
   const on = found.filter((f) => f.on).length;
   const off = found.length - on;
   const marked = counted(card.manual.filter((m) => m.on).map(() => "MANUAL"));
   const done = DONE[style];
   if (!found.length) {
-    if (marked) return ["phi", `Nothing found; ${marked} — ${done}.`];
+    if (marked) return ["phi", `Nothing found; ${marked} — ${done}.${look}`];
+    if (look) return ["phi", `Nothing to blur found.${look}`];
     return ["clean", "Nothing found. Still look it over yourself before posting."];
   }
   let text = `${counted(found.map((f) => f.type))} found — `;
   text += !off ? done : !on ? "all left visible by you" : `${on} ${done}, ${off} left visible by you`;
   if (marked) text += `, plus ${marked}`;
-  return ["phi", `${text}.`];
+  return ["phi", `${text}.${look}`];
 }
 
 export function captionVerdict(report) {

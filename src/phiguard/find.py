@@ -1,0 +1,114 @@
+"""Finding PHI in text and in photos: the analysis behind every scan.
+
+Text goes through the analyzer and the policy (decide.py). A photo is read block by
+block (ocr.py, regions.py), its record blocks lift weak values (layout.py), and codes
+and faces are looked for while Tesseract reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from PIL import Image, ImageOps
+
+from phiguard import layout
+from phiguard.analyze import (
+    analyze_text,
+    join_words,
+    locate,
+    merge_duplicates,
+    title_caps,
+    undo_confusions,
+)
+from phiguard.config import Config
+from phiguard.decide import decide, deny_list_findings, first_name_candidates
+from phiguard.engine import Engine
+from phiguard.known import known_findings
+from phiguard.mirror import looks_mirrored, unmirror
+from phiguard.models import Finding, Word
+from phiguard.ocr import OcrOptions, ocr_words, read_blocks
+from phiguard.post import combinations_in_photo
+
+Adjust = Callable[[list[Finding]], list[Finding]]
+
+
+def find_in_text(
+    text: str, engine: Engine, config: Config, source: str = "text", adjust: Adjust | None = None
+) -> list[Finding]:
+    """Decided findings for a piece of text, with character offsets.
+
+    `adjust` rescores the candidates before the thresholds apply (layout.boost).
+    """
+    candidates = (
+        analyze_text(text, engine, config, source)
+        + deny_list_findings(text, config, source)
+        + known_findings(undo_confusions(text), config.known, source)
+    )
+    return decide(adjust(candidates) if adjust else candidates, config)
+
+
+def find_in_caption(text: str, engine: Engine, config: Config) -> list[Finding]:
+    """Decided findings for a post caption (or any typed text file).
+
+    Unlike OCR text: no look-alike digit pass, first-name candidates, and the words
+    around a name decide patient (flagged) or staff (not flagged).
+    """
+    candidates = (
+        analyze_text(text, engine, config, "text", confusions=False)
+        + first_name_candidates(text)
+        + deny_list_findings(text, config)
+        + known_findings(text, config.known)
+    )
+    return decide(candidates, config, prose=text)
+
+
+def _find_in_words(words: list[Word], engine: Engine, config: Config) -> list[Finding]:
+    ocr = join_words(words)
+    return locate(find_in_text(ocr.text, engine, config, source="ocr"), ocr)
+
+
+def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Finding]:
+    """Findings with pixel boxes: text read block by block, barcodes and QR codes, record
+    blocks (chart screens, wristbands), and faces unless config.faces is "ignore"."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from phiguard.codes import find_codes
+    from phiguard.faces import detect_faces
+
+    # Faces and codes are looked for while Tesseract (a subprocess) reads: on a photo
+    # checked on its own, their ~0.1-0.2 s then costs little wall time.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        faces = (
+            pool.submit(detect_faces, image, config.threshold("FACE"))
+            if config.faces != "ignore"
+            else None
+        )
+        codes = pool.submit(find_codes, image)
+        found, recs = _read_text(image, engine, config)
+        objects = codes.result() + layout.block_findings(recs, codes.result())
+        found += [f for f in objects if f.entity_type in config.entities]
+        return found + (faces.result() if faces else [])
+
+
+def _read_text(
+    image: Image.Image, engine: Engine, config: Config
+) -> tuple[list[Finding], list[layout.Record]]:
+    """Text findings of a photo, and the blocks that look like a patient record."""
+    opts = OcrOptions(lang=config.ocr_lang, engine=config.ocr_engine)
+    blocks = read_blocks(image, opts)  # the full page first, then each text region
+    ocr = join_words([w for b in blocks for w in b.words])
+    recs = layout.records(blocks)
+
+    # On a census board names stand alone ("Michelle", "COURTNEY"): first names from the
+    # census list are weak candidates that only a record block lifts over the threshold.
+    def adjust(cands: list[Finding]) -> list[Finding]:
+        names = first_name_candidates(title_caps(ocr.text), "ocr") if recs else []
+        return layout.boost(cands + [replace(f, text=ocr.text[f.start : f.end]) for f in names],
+                            ocr, recs)  # fmt: skip
+
+    found = locate(find_in_text(ocr.text, engine, config, "ocr", adjust), ocr)
+    if looks_mirrored(list(blocks[0].words)):  # a selfie's mirrored sign: read it right too
+        flipped = ocr_words(ImageOps.mirror(image), opts)
+        found += unmirror(_find_in_words(flipped, engine, config), image.width)
+    return merge_duplicates(found) + combinations_in_photo(ocr, config.post_terms), recs

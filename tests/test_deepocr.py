@@ -1,0 +1,46 @@
+"""The second reader (PP-OCR via rapidocr) for text blocks Tesseract reads poorly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from phiguard import deepocr
+from phiguard.config import Config
+from phiguard.models import Box, Word
+from phiguard.ocr import OcrOptions, read_blocks
+from phiguard.regions import find_regions
+from phiguard.scan import scan_image
+from tests.support import engine, render_lines
+
+pytestmark = pytest.mark.skipif(not deepocr.available(), reason="rapidocr is not installed")
+
+BOARD = ["Patient: HERNANDEZ, LUCIA", "MRN 00731942   DOB 04/22/1958"]
+
+
+def test_unsure_or_empty_readings_are_read_again() -> None:
+    sure = [Word("MRN", Box(0, 0, 9, 9), 95.0, 0)] * 3
+    unsure = [Word("MRN", Box(0, 0, 9, 9), 40.0, 0)] * 3
+    assert deepocr.poorly_read([]) and deepocr.poorly_read(unsure)
+    assert not deepocr.poorly_read(sure)
+
+
+def test_deep_reading_boxes_land_on_the_words() -> None:
+    img = render_lines(BOARD, size=16, width=900, angle=4)
+    gray = np.asarray(img.convert("L"))
+    (region, *_) = find_regions(gray)
+    words = deepocr.read_region(gray, region, line_base=100)
+    text = " ".join(w.text for w in words)
+    assert "00731942" in text.replace(" ", "")
+    grown = region.box.padded(40, *img.size)
+    assert all(grown.intersection(w.box) == w.box.area for w in words)
+    assert min(w.line for w in words) >= 100
+
+
+@pytest.mark.parametrize("mode", ["deep", "tesseract"])
+def test_both_readers_find_the_planted_values(mode: str) -> None:
+    img = render_lines(BOARD, size=18, width=900, angle=3)
+    blocks = read_blocks(img, OcrOptions(engine=mode))
+    assert any(b.region is not None and b.words for b in blocks)
+    rep = scan_image(img, engine(), Config(ocr_engine=mode, faces="ignore"))
+    assert {"MRN", "DATE"} <= {f.entity_type for f in rep.findings}, rep.findings
