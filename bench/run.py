@@ -25,6 +25,8 @@ from bench.score import Box, summarize
 from bench.synth.corpus import GENERATOR_VERSION, write_corpus
 
 os.environ["OMP_THREAD_LIMIT"] = "1"  # before Tesseract is ever started, for both tools
+# One worker per core, as `phiguard scan` runs: one ONNX thread each (phiguard.deepocr).
+os.environ["PHIGUARD_POOL_WORKER"] = "1"
 CORPUS = Path("bench/corpus")
 OUT = Path("bench/out")
 TOOLS = ("presidio", "phiguard")

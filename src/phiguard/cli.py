@@ -61,6 +61,12 @@ def config_options(f: Any) -> Any:
             help="Installed spaCy pipeline to load by name.",
         ),
         click.option(
+            "--strict",
+            is_flag=True,
+            help="Blur whole chart screens, wristbands and areas that could not be read "
+            "(CHART_SCREEN, WRISTBAND, NEEDS_REVIEW), not only the values found in them.",
+        ),
+        click.option(
             "--ocr",
             "ocr_engine",
             type=click.Choice(["auto", "deep", "tesseract"]),

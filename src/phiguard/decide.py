@@ -28,9 +28,28 @@ def weigh(f: Finding) -> Finding:
         # On OCR text spaCy calls "MRN 00731942 DOB" a person; kept, it would also hide
         # the MRN inside it (one value, one row). Names have no digits.
         return replace(f, score=0.0)
+    if f.entity_type == "PERSON" and f.source.startswith("ocr:Spacy") and not _name_like(f):
+        return replace(f, score=0.0)
     if f.entity_type == "PERSON" and "SpacyRecognizer" in f.source and _single_word(f.text):
         return replace(f, score=round(f.score * SINGLE_NAME_FACTOR, 3))
     return f
+
+
+# Lower-case words that do belong in names ("Ana de la Cruz", "Ludwig van Beethoven").
+_PARTICLES = frozenset({"de", "del", "della", "da", "di", "du", "la", "le", "van", "von", "der",
+                        "den", "bin", "ibn", "al", "el", "y"})  # fmt: skip
+
+
+def _name_like(f: Finding) -> bool:
+    """spaCy on OCR text calls fragments names ("Partiy kt C", "Wash", "Romember"). A name
+    read in a photo has capitalised words, and a lone word must be a census first name
+    unless it sits in a patient-record block (layout.boost marks those "+record")."""
+    words = re.findall(r"[^\W\d_]+", f.text)
+    if any(w.islower() and w not in _PARTICLES for w in words):
+        return False
+    if len([w for w in words if len(w) > 1]) >= 2 or "+record" in f.source:
+        return True
+    return bool(words) and words[0].lower() in first_names()
 
 
 def _single_word(text: str) -> bool:

@@ -54,8 +54,10 @@ def find_in_caption(text: str, engine: Engine, config: Config) -> list[Finding]:
     Unlike OCR text: no look-alike digit pass, first-name candidates, and the words
     around a name decide patient (flagged) or staff (not flagged).
     """
+    # "J. Thomas", "Taylor, J": a list's layout, not a caption's ("Room B. Every donation").
+    found = analyze_text(text, engine, config, "text", confusions=False)
     candidates = (
-        analyze_text(text, engine, config, "text", confusions=False)
+        [f for f in found if "InitialNameRecognizer" not in f.source]
         + first_name_candidates(text)
         + deny_list_findings(text, config)
         + known_findings(text, config.known)
