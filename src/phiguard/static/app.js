@@ -30,7 +30,7 @@ function addFiles(files) {
     if (file.size > info.max_bytes) {
       fail(card, `This file is ${mb(file.size)}; the limit is ${mb(info.max_bytes)}.`);
     } else if (file.type && !file.type.startsWith("image/")) {
-      fail(card, "This is not a photo. Use JPEG, PNG, WebP, TIFF or BMP.");
+      fail(card, "This is not a photo. Use JPEG, PNG, WebP, HEIC, GIF, TIFF or BMP.");
     } else {
       queue.push(card);
     }
@@ -264,7 +264,7 @@ async function start() {
   wirePage();
   try {
     info = await (await fetch("/api/info")).json();
-    $("#limits").textContent = `JPEG, PNG, WebP, TIFF or BMP, up to ${mb(info.max_bytes)} each.`;
+    $("#limits").textContent = `JPEG, PNG, WebP, HEIC, GIF, TIFF or BMP, up to ${mb(info.max_bytes)} each.`;
   } catch { /* keep the defaults */ }
 }
 
