@@ -180,7 +180,8 @@ def _ocr_backends(paths: list[str]) -> list[str]:
     from phiguard.load import load
     from phiguard.scan import scan_loaded
 
-    cfg = Config(faces="ignore")
+    # Tesseract reads every block here, so the two arms differ only in how it is called.
+    cfg = Config(faces="ignore", ocr_engine="tesseract")
     engine = build_engine(cfg)
     times = {"api": 0.0, "cli": 0.0}
     found: dict[str, list[tuple[str, list[str]]]] = {"api": [], "cli": []}

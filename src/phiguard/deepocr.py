@@ -24,11 +24,12 @@ MIN_LINE_H = 18.0  # px: smaller text is scaled up before the text detector sees
 
 
 def available() -> bool:
+    """Whether rapidocr is installed (which reader to use is Config.ocr_engine's choice)."""
     try:
         import rapidocr  # noqa: F401
     except ImportError:
         return False
-    return os.environ.get("PHIGUARD_OCR") != "cli"
+    return True
 
 
 @functools.lru_cache(maxsize=1)
@@ -52,8 +53,7 @@ def _engine() -> Any:
 def read_region(gray: np.ndarray, region: Region, line_base: int) -> list[Word]:
     """Words of one block, boxes in image pixels; one line id per text line found."""
     ih, iw = gray.shape
-    margin = int(max(8, 1.5 * region.line_height))
-    crop = region.box.padded(margin, iw, ih)
+    crop = region.crop(iw, ih)
     patch = gray[crop.y : crop.bottom, crop.x : crop.right]
     scale = float(min(3.0, max(1.0, MIN_LINE_H / max(region.line_height, 1.0))))
     if scale > 1.0:

@@ -1,8 +1,8 @@
 """Finding PHI in text and in photos: the analysis behind every scan.
 
 Text goes through the analyzer and the policy (decide.py). A photo is read block by
-block (ocr.py, regions.py), its record blocks lift weak values (layout.py), and codes
-and faces are looked for while Tesseract reads.
+block (ocr.py, regions.py, deepocr.py), its record blocks lift weak values (layout.py),
+and codes and faces are looked for while the text is read.
 """
 
 from __future__ import annotations
@@ -78,8 +78,9 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
     from phiguard.codes import find_codes
     from phiguard.faces import detect_faces
 
-    # Faces and codes are looked for while Tesseract (a subprocess) reads: on a photo
-    # checked on its own, their ~0.1-0.2 s then costs little wall time.
+    # Faces and codes are looked for while the text is read (Tesseract's C API and
+    # onnxruntime release the GIL): on a photo checked on its own, their ~0.1-0.2 s then
+    # costs little wall time.
     with ThreadPoolExecutor(max_workers=2) as pool:
         faces = (
             pool.submit(detect_faces, image, config.threshold("FACE"))

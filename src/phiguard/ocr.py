@@ -137,8 +137,7 @@ def region_transform(region: Region, crop: Box) -> tuple[np.ndarray, tuple[int, 
 def ocr_region(gray: np.ndarray, region: Region, opts: OcrOptions, line_base: int) -> list[Word]:
     """Read one text block: crop with a margin, straighten, upscale, OCR, map boxes back."""
     ih, iw = gray.shape
-    margin = int(max(8, 1.5 * region.line_height))
-    crop = region.box.padded(margin, iw, ih)
+    crop = region.crop(iw, ih)
     m, size, _ = region_transform(region, crop)
     patch = cv2.warpAffine(gray[crop.y : crop.bottom, crop.x : crop.right], m, size,
                            flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)  # fmt: skip

@@ -36,6 +36,11 @@ class Region:
     angle: float  # degrees, counter-clockwise: the block is straightened by -angle
     chars: int
 
+    def crop(self, width: int, height: int) -> Box:
+        """The block with a margin of about a line (ascenders, a tilted line's ends),
+        clipped to a width x height image: what each reader is given."""
+        return self.box.padded(int(max(8, 1.5 * self.line_height)), width, height)
+
 
 def char_boxes(gray: np.ndarray) -> np.ndarray:
     """Character- or word-like blobs of strong gradient, as rows of (x, y, w, h)."""
