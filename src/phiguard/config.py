@@ -76,7 +76,9 @@ class Config:
     # A post's caption names and room numbers, looked for in its photos (post.py).
     post_terms: tuple[tuple[str, str], ...] = ()
     ocr_lang: str = "eng"
-    ocr_engine: str = "auto"  # second reader for poorly read text blocks (deepocr.py)
+    # How text blocks in photos are read: "auto" PP-OCR (deepocr.py) and Tesseract where
+    # it finds nothing, "deep" PP-OCR only, "tesseract" Tesseract only.
+    ocr_engine: str = "auto"
     style: str = "blur"
     strict: bool = False
     show_matches: bool = False
