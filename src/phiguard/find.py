@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from PIL import Image, ImageOps
 
-from phiguard import layout
+from phiguard import layout, notes
 from phiguard.analyze import (
     analyze_text,
     join_words,
@@ -27,7 +27,7 @@ from phiguard.engine import Engine
 from phiguard.known import known_findings
 from phiguard.mirror import looks_mirrored, unmirror
 from phiguard.models import Finding, Word
-from phiguard.ocr import OcrOptions, ocr_words, read_blocks
+from phiguard.ocr import Block, OcrOptions, ocr_words, read_blocks
 from phiguard.post import combinations_in_photo
 
 Adjust = Callable[[list[Finding]], list[Finding]]
@@ -88,16 +88,17 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
             else None
         )
         codes = pool.submit(find_codes, image)
-        found, recs = _read_text(image, engine, config)
+        found, blocks, recs = _read_text(image, engine, config)
         objects = codes.result() + layout.block_findings(recs, codes.result())
+        objects += notes.credential_lines(blocks, found)
         found += [f for f in objects if f.entity_type in config.entities]
         return found + (faces.result() if faces else [])
 
 
 def _read_text(
     image: Image.Image, engine: Engine, config: Config
-) -> tuple[list[Finding], list[layout.Record]]:
-    """Text findings of a photo, and the blocks that look like a patient record."""
+) -> tuple[list[Finding], list[Block], list[layout.Record]]:
+    """Text findings of a photo, its blocks, and the blocks that look like a record."""
     opts = OcrOptions(lang=config.ocr_lang, engine=config.ocr_engine)
     blocks = read_blocks(image, opts)  # the full page first, then each text region
     ocr = join_words([w for b in blocks for w in b.words])
@@ -114,4 +115,5 @@ def _read_text(
     if looks_mirrored(list(blocks[0].words)):  # a selfie's mirrored sign: read it right too
         flipped = ocr_words(ImageOps.mirror(image), opts)
         found += unmirror(_find_in_words(flipped, engine, config), image.width)
-    return merge_duplicates(found) + combinations_in_photo(ocr, config.post_terms), recs
+    found = merge_duplicates(found) + combinations_in_photo(ocr, config.post_terms)
+    return found, blocks, recs

@@ -61,6 +61,7 @@ class LayoutCues:
 
     strong: frozenset[str]
     weak: frozenset[str]
+    login: frozenset[str]  # a short line holding one heads a note of credentials
 
 
 @functools.lru_cache(maxsize=1)
@@ -69,4 +70,5 @@ def layout_cues() -> LayoutCues:
     return LayoutCues(
         strong=frozenset(str(w).lower() for w in raw["strong"]),
         weak=frozenset(str(w).lower() for w in raw["weak"]),
+        login=frozenset(str(w).lower() for w in raw["login"]),
     )

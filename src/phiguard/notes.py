@@ -1,0 +1,110 @@
+"""Credentials on sticky notes: the lines under a login heading.
+
+"PACS login" on one line, "kelly.morgan / R+Xj0Hi&" on the next. A secret in handwriting
+is rarely read exactly ("kellymorgn / R+xj oti"), and the text patterns of
+recognizers/credential.yaml need it exact, so on the bench half of the credentials
+were read and still missed. The layout says it instead: a short line with a login word,
+and under it one or two short lines with something that is not a plain word in them
+(a digit, a symbol, a dot or capital inside a word). Those lines are CREDENTIAL.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from phiguard.lexicon import layout_cues
+from phiguard.models import Box, Finding, Word
+from phiguard.ocr import Block
+
+MAX_WORDS = 4  # a heading or a value line on a note is short; a sentence is not
+GAP = 2.5  # line heights between a line and the next one under it
+SCORE = 0.75
+# Not a plain word: a letter with a digit, a symbol in front or inside ("R+Xj", "k.morgan"),
+# a capital inside; a lone number only as a PIN ("every 90 days" on a poster is not one).
+_SHAPED = re.compile(r"(?=.*[^\W\d_])(?:.*\d|^[^\w\s]+\w|.*\w[^\w\s,;!?)]+\w|.*[a-z][A-Z])")
+_PIN = re.compile(r"^\d{3,8}#?$")
+_BLANK = re.compile(r"^[\W_]*$")  # "____", "••••", ":"
+_LABEL = re.compile(r"^(?:u|p|user(?:name)?|usr|pw|pwd|pass(?:word)?|login|id)\s*[:=]?$", re.I)
+
+
+def _lines(block: Block) -> list[list[Word]]:
+    by_id: dict[int, list[Word]] = {}
+    for w in block.words:
+        by_id.setdefault(w.line, []).append(w)
+    lines = [sorted(ws, key=lambda w: w.box.x) for ws in by_id.values()]
+    return sorted(lines, key=lambda ws: min(w.box.y for w in ws))
+
+
+def _box(line: list[Word]) -> Box:
+    box = line[0].box
+    for w in line[1:]:
+        box = box.union(w.box)
+    return box
+
+
+def _is_heading(line: list[Word]) -> bool:
+    """A short line with a login word, also run into the next word ("Epiclogin"):
+    PP-OCR often drops the space between handwritten words. Short cues ("pw", "pin")
+    only as whole words."""
+    if len(line) > MAX_WORDS:
+        return False
+    cues = layout_cues().login
+    for w in line:
+        word = re.sub(r"[^\w-]", "", w.text.lower())
+        if word in cues or any(len(c) >= 4 and len(word) <= 16 and (word.startswith(c)
+                               or word.endswith(c)) for c in cues):  # fmt: skip
+            return True
+    return False
+
+
+def _is_value(line: list[Word]) -> bool:
+    """A user name or secret: shaped, a PIN alone, or a value after a "U:"/"pw:" label."""
+    texts = [w.text for w in line if not _BLANK.match(w.text)]
+    if not texts or len(line) > MAX_WORDS:
+        return False
+    labelled = _LABEL.match(texts[0]) and texts[0][-1] in ":=" and len(texts) in (2, 3)
+    return bool(labelled) or any(map(_SHAPED.match, texts)) or bool(_PIN.match(" ".join(texts)))
+
+
+def _below(head: list[Word], lines: list[list[Word]]) -> list[list[Word]]:
+    """Up to two lines stacked under `head`, each within GAP line heights of the last.
+
+    Centres, not tops, are compared: the box of a tilted line starts above its middle.
+    """
+    out: list[list[Word]] = []
+    last, hbox = head, _box(head)
+    for line in lines:
+        box, lbox = _box(line), _box(last)
+        h = max(6.0, float(np.median([w.box.h for w in last])))
+        if box.y + box.h / 2 <= lbox.y + lbox.h / 2 + 0.5 * h:
+            continue  # level with the last line or above it
+        if box.right < hbox.x - 2 * h or box.x > hbox.right + 2 * h:
+            continue  # another column
+        if box.y + box.h / 2 - (lbox.y + lbox.h / 2) > GAP * h or len(out) == 2:
+            break
+        out.append(line)
+        last = line
+    return out
+
+
+def credential_lines(blocks: list[Block], found: list[Finding]) -> list[Finding]:
+    """CREDENTIAL findings for the value lines under each login heading of each block,
+    unless the text patterns (in `found`) already cover them."""
+    have = [b for f in found if f.entity_type == "CREDENTIAL" for b in f.boxes]
+    out: list[Finding] = []
+    for block in blocks:
+        lines = _lines(block)
+        for head in filter(_is_heading, lines):
+            for line in _below(head, lines):
+                if not _is_value(line):
+                    continue
+                words = [w for w in line if not _LABEL.match(w.text) and not _BLANK.match(w.text)]
+                words = [w for w in words if not any(w.box.intersection(b) > 0.5 * w.box.area
+                                                     for b in have)]  # fmt: skip
+                if words:
+                    text = " ".join(w.text for w in words)
+                    out.append(Finding("CREDENTIAL", SCORE, text, boxes=tuple(w.box for w in words),
+                                       source="layout:login-note"))  # fmt: skip
+    return out
