@@ -173,6 +173,13 @@ def test_cors_is_closed_to_other_origins(server: Server) -> None:
     assert pre.status_code >= 400 and "access-control-allow-origin" not in pre.headers
     res = httpx.post(server.url + "/api/text", data={"text": "hello"}, headers=evil)
     assert "access-control-allow-origin" not in res.headers
+    assert res.status_code == 403  # a form another site posts is not even scanned
+
+
+def test_the_page_itself_and_tools_without_an_origin_may_post(server: Server) -> None:
+    own = {"Origin": server.url}
+    assert httpx.post(server.url + "/api/text", data={"text": "hi"}, headers=own).is_success
+    assert httpx.post(server.url + "/api/text", data={"text": "hi"}).is_success
 
 
 def test_zz_logs_hold_nothing_of_the_uploads_and_temp_folder_goes(server: Server) -> None:

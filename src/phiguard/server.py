@@ -38,7 +38,7 @@ from phiguard.redact import redact_image, to_blur
 from phiguard.report import encode_image, file_dict
 from phiguard.review import boxes_to_redact, parse_box_spec
 from phiguard.scan import scan_image, scan_loaded, scan_text
-from phiguard.webguard import BodyLimit, QuietErrors, SecurityHeaders, is_loopback
+from phiguard.webguard import BodyLimit, QuietErrors, SameOrigin, SecurityHeaders, is_loopback
 
 STATIC = Path(str(files("phiguard") / "static"))
 Style = Literal["blur", "pixelate", "box"]
@@ -168,6 +168,7 @@ def create_app(
         # A web page the user visits cannot reach this server by DNS rebinding.
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_HOSTS)
     app.add_middleware(BodyLimit, max_bytes=limits.max_bytes)
+    app.add_middleware(SameOrigin)  # before the body is read
     app.add_middleware(QuietErrors)
     app.add_middleware(SecurityHeaders)
     _routes(app)

@@ -135,3 +135,26 @@ class QuietErrors:
             log.error("internal error (%s) on %s %s", name, scope["method"], scope["path"])
             if not started:
                 await _json(send, 500, {"detail": f"internal error ({name})"})
+
+
+class SameOrigin:
+    """Refuse a POST sent by a page from another site (403).
+
+    A simple form POST needs no CORS preflight, so without this any site the user visits
+    could make a local `phiguard serve` scan something it sends (it could not read the
+    answer, but the scan runs and is logged). Browsers name the sender in Origin; calls
+    without one (curl, an upload tool, the hook) are not from a page and pass."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] not in {"GET", "HEAD", "OPTIONS"}:
+            headers = dict(scope["headers"])
+            origin = headers.get(b"origin", b"").decode("latin-1")
+            host = headers.get(b"host", b"").decode("latin-1")
+            if origin and origin.split("://", 1)[-1] != host:
+                log.warning("refused a %s from another site", scope["method"])
+                await _json(send, 403, {"detail": "Requests from other sites are refused."})
+                return
+        await self.app(scope, receive, send)
