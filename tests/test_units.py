@@ -110,3 +110,17 @@ def test_analysis_opens_no_network_connection(monkeypatch: pytest.MonkeyPatch) -
     rep = scan_text("Write to maria.garcia@example.org or m.lee@clinic.co.uk", engine(), Config())
     assert {f.entity_type for f in rep.findings} == {"EMAIL_ADDRESS"}
     assert attempts == []
+
+
+def test_a_crash_is_an_error_that_does_not_quote_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    from phiguard.scan import _failing_closed
+
+    def crash() -> FileReport:
+        raise ValueError("invalid literal for int() with base 10: 'Okafor'")
+
+    monkeypatch.delenv("PHIGUARD_DEBUG", raising=False)
+    rep = _failing_closed("photo.jpg", crash)
+    assert rep.verdict == "error" and "ValueError at test_units.py:" in (rep.error or "")
+    assert "Okafor" not in (rep.error or "")
+    monkeypatch.setenv("PHIGUARD_DEBUG", "1")
+    assert "Okafor" in (_failing_closed("photo.jpg", crash).error or "")

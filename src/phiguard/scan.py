@@ -10,7 +10,9 @@ for report in scan(["photos/"], engine, cfg):
 
 from __future__ import annotations
 
+import os
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -154,11 +156,21 @@ def _failing_closed(path: str, work: Callable[[], FileReport]) -> FileReport:
     except (loader.LoadError, RedactionLeak) as exc:
         error = str(exc)
     except Exception as exc:  # an unexpected crash is an error, never "clean"
-        error = f"internal error: {type(exc).__name__}: {exc}"
+        error = internal_error(exc)
     kind: Kind = "text" if path.lower().endswith(tuple(loader.TEXT_SUFFIXES)) else "image"
     return FileReport(
         path=path, kind=kind, verdict="error", error=error, seconds=time.perf_counter() - t0
     )
+
+
+def internal_error(exc: Exception) -> str:
+    """Name the exception and where it was raised, not its message: a message can quote
+    text read from the file ("invalid literal for int(): 'Okafor'"). PHIGUARD_DEBUG=1
+    adds the message, for a bug report made on synthetic data."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" at {os.path.basename(tb[-1].filename)}:{tb[-1].lineno}" if tb else ""
+    detail = f": {exc}" if os.environ.get("PHIGUARD_DEBUG") else " (PHIGUARD_DEBUG=1 shows more)"
+    return f"internal error: {type(exc).__name__}{where}{detail}"
 
 
 class RedactionLeak(Exception):
