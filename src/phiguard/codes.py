@@ -57,7 +57,10 @@ def _qr_shaped(gray: np.ndarray, found: list[Finding]) -> list[Finding]:
 
     out: list[Finding] = []
     for box, kind in qr_shapes(gray):
-        if any(box.intersection(b) > 0.3 * box.area for f in found + out for b in f.boxes):
+        # A shape box is wider than the code it covers: skip it when a decoded code fills
+        # most of either one.
+        if any(box.intersection(b) > 0.3 * min(box.area, b.area) for f in found + out
+               for b in f.boxes):  # fmt: skip
             continue
         out.append(Finding("QR_CODE", 0.9, f"{kind} code by shape", boxes=(box,),
                            source="code:shape"))  # fmt: skip

@@ -55,6 +55,12 @@ def qr_shapes(gray: np.ndarray) -> list[tuple[Box, str]]:
         if used.isdisjoint(trio) and (quad := _triangle(*(finders[i] for i in trio))) is not None:
             out.append((_box(quad, gray), "QR"))
             used.update(trio)
+    # Blur can take one finder of three: two that are quiet outside still make a code.
+    quiet = [i for i, f in enumerate(finders) if i not in used and _quiet_corner(gray, f)]
+    for i, j in combinations(quiet, 2):
+        if used.isdisjoint((i, j)) and (quad := _pair(finders[i], finders[j])) is not None:
+            out.append((_box(quad, gray), "QR"))
+            used.update((i, j))
     for i, f in enumerate(finders):
         if i not in used and (quad := _micro(gray, f)) is not None:
             out.append((_box(quad, gray), "Micro QR"))
@@ -173,6 +179,24 @@ def _triangle(*trio: Finder) -> np.ndarray | None:
     return None
 
 
+def _pair(f: Finder, g: Finder) -> np.ndarray | None:
+    """The code's corners (or, for two finders on one edge, both squares the code could be)."""
+    if not 0.67 < g.module / f.module < 1.5:
+        return None
+    u = np.linalg.solve(np.array([f.a, f.b]).T, np.array(g.c) - np.array(f.c))
+    n = float(np.abs(u).max())
+    if not 11 <= n <= 60:
+        return None
+    if abs(u).min() < 0.15 * n:  # along one side: the code lies on either side of it
+        u = np.where(abs(u) < 0.15 * n, [n, n], u)
+        lo, hi = np.where(abs(u) == n, -u, 0), u
+    elif abs(abs(u[0]) - abs(u[1])) < 0.3 * n:  # opposite corners
+        lo, hi = np.zeros(2), u
+    else:
+        return None
+    return _frame_quad(f, np.minimum(lo, hi) - 3.5 - PAD, np.maximum(lo, hi) + 3.5 + PAD)
+
+
 def _frame_quad(f: Finder, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """Pixel corners of the rectangle lo..hi in the finder's module coordinates."""
     basis = np.array([f.a, f.b]).T
@@ -185,9 +209,8 @@ def _micro(gray: np.ndarray, f: Finder) -> np.ndarray | None:
 
     Blur at 2-3 px a module wipes out the timing pattern, so we only ask that the L-shaped
     band a Micro QR code fills beyond its finder holds both dark and light modules."""
-    for su, sv in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
-        quiet = np.concatenate([_grid(gray, f, -su * 5.0, _SIDE * sv),
-                                _grid(gray, f, _SIDE * su, -sv * 5.0)])  # fmt: skip
+    for su, sv in _QUADRANTS:
+        quiet = _quiet(gray, f, su, sv)
         if quiet.min() < f.core + QUIET * f.contrast:
             continue
         band = _grid(gray, f, _BAND[0] * su, _BAND[1] * sv)
@@ -199,6 +222,23 @@ def _micro(gray: np.ndarray, f: Finder) -> np.ndarray | None:
             near = -np.array([su, sv]) * (3.5 + PAD)
             return _frame_quad(f, np.minimum(near, far), np.maximum(near, far))
     return None
+
+
+_QUADRANTS = ((1, 1), (1, -1), (-1, 1), (-1, -1))
+
+
+def _quiet(gray: np.ndarray, f: Finder, su: int, sv: int) -> np.ndarray:
+    """Gray levels just outside the finder on the two sides away from quadrant (su, sv)."""
+    return np.concatenate([_grid(gray, f, -su * 5.0, _SIDE * sv),
+                           _grid(gray, f, _SIDE * su, -sv * 5.0)])  # fmt: skip
+
+
+def _quiet_corner(gray: np.ndarray, f: Finder) -> bool:
+    """A QR finder sits at a corner of its code: light paper outside two adjacent sides.
+    Light letters on a dark screen ("D", "0") have the dark screen all round."""
+    return any(
+        _quiet(gray, f, su, sv).min() >= f.core + QUIET * f.contrast for su, sv in _QUADRANTS
+    )
 
 
 _SIDE = np.arange(-3.0, 4.0)  # module centres along a side of the finder
