@@ -52,13 +52,14 @@ def qr_shapes(gray: np.ndarray) -> list[tuple[Box, str]]:
     out: list[tuple[Box, str]] = []
     used: set[int] = set()
     for trio in _trios(finders):
-        if used.isdisjoint(trio) and (quad := _triangle(*(finders[i] for i in trio))) is not None:
+        quad = _triangle(gray, *(finders[i] for i in trio)) if used.isdisjoint(trio) else None
+        if quad is not None:
             out.append((_box(quad, gray), "QR"))
             used.update(trio)
     # Blur can take one finder of three: two that are quiet outside still make a code.
     quiet = [i for i, f in enumerate(finders) if i not in used and _quiet_corner(gray, f)]
     for i, j in combinations(quiet, 2):
-        if used.isdisjoint((i, j)) and (quad := _pair(finders[i], finders[j])) is not None:
+        if used.isdisjoint((i, j)) and (quad := _pair(gray, finders[i], finders[j])) is not None:
             out.append((_box(quad, gray), "QR"))
             used.update((i, j))
     for i, f in enumerate(finders):
@@ -156,7 +157,7 @@ def _sample(gray: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     return gray[yi, xi].astype(np.float32)
 
 
-def _triangle(*trio: Finder) -> np.ndarray | None:
+def _triangle(gray: np.ndarray, *trio: Finder) -> np.ndarray | None:
     """The code's corners if the three finders sit at three corners of one square code."""
     mods = [f.module for f in trio]
     if max(mods) > 1.5 * min(mods):
@@ -173,28 +174,48 @@ def _triangle(*trio: Finder) -> np.ndarray | None:
         # Finder centres are (side - 7) modules apart: 14 (version 1) to 50 (version 10).
         if (abs(u[1]) < 0.15 * n1 and abs(v[0]) < 0.15 * n2 and max(n1, n2) < 1.25 * min(n1, n2)
                 and 11 <= n1 <= 60):  # fmt: skip
-            lo = np.minimum(0, [u[0], v[1]]) - 3.5 - PAD
-            hi = np.maximum(0, [u[0], v[1]]) + 3.5 + PAD
-            return _frame_quad(f, lo, hi)
+            lo = np.minimum(0, [u[0], v[1]]) - 3.5
+            hi = np.maximum(0, [u[0], v[1]]) + 3.5
+            if _filled(gray, f, lo, hi, [(0, 0), (u[0], 0), (0, v[1])]):
+                return _frame_quad(f, lo - PAD, hi + PAD)
     return None
 
 
-def _pair(f: Finder, g: Finder) -> np.ndarray | None:
-    """The code's corners (or, for two finders on one edge, both squares the code could be)."""
+def _pair(gray: np.ndarray, f: Finder, g: Finder) -> np.ndarray | None:
+    """The code's corners if two finders are two corners of a square filled with modules."""
     if not 0.67 < g.module / f.module < 1.5:
         return None
     u = np.linalg.solve(np.array([f.a, f.b]).T, np.array(g.c) - np.array(f.c))
     n = float(np.abs(u).max())
     if not 11 <= n <= 60:
         return None
-    if abs(u).min() < 0.15 * n:  # along one side: the code lies on either side of it
-        u = np.where(abs(u) < 0.15 * n, [n, n], u)
-        lo, hi = np.where(abs(u) == n, -u, 0), u
+    if abs(u).min() < 0.15 * n:  # along one side: the code lies on one side of it or the other
+        side = np.where(abs(u) < 0.15 * n, n, 0.0)
+        spans = [(np.minimum(0, u + s * side), np.maximum(0, u + s * side)) for s in (1, -1)]
     elif abs(abs(u[0]) - abs(u[1])) < 0.3 * n:  # opposite corners
-        lo, hi = np.zeros(2), u
+        spans = [(np.minimum(0, u), np.maximum(0, u))]
     else:
         return None
-    return _frame_quad(f, np.minimum(lo, hi) - 3.5 - PAD, np.maximum(lo, hi) + 3.5 + PAD)
+    for lo, hi in spans:
+        if _filled(gray, f, lo - 3.5, hi + 3.5, [(0, 0), (u[0], u[1])]):
+            return _frame_quad(f, lo - 3.5 - PAD, hi + 3.5 + PAD)
+    return None
+
+
+def _filled(gray: np.ndarray, f: Finder, lo: np.ndarray, hi: np.ndarray,
+            finders: list[tuple[float, float]]) -> bool:  # fmt: skip
+    """Whether the modules of a code spanning lo..hi (module coordinates of f) outside its
+    finders are a mix of dark and light, as QR data is; a grid of checkboxes is mostly paper."""
+    us, vs = np.meshgrid(np.arange(lo[0] + 0.5, hi[0]), np.arange(lo[1] + 0.5, hi[1]))
+    keep = np.ones(us.shape, dtype=bool)
+    for cu, cv in finders:
+        keep &= np.maximum(abs(us - cu), abs(vs - cv)) > 4.5
+    p = _grid(gray, f, us[keep], vs[keep])
+    if len(p) == 0:
+        return False
+    # Blur greys small modules: dark is measured against this code's own paper.
+    dark = (f.core + float(np.percentile(p, 90))) / 2
+    return BUSY <= float((p < dark).mean()) <= 1 - BUSY
 
 
 def _frame_quad(f: Finder, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
