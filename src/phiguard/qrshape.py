@@ -158,26 +158,19 @@ def _sample(gray: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
 
 
 def _triangle(gray: np.ndarray, *trio: Finder) -> np.ndarray | None:
-    """The code's corners if the three finders sit at three corners of one square code."""
-    mods = [f.module for f in trio]
-    if max(mods) > 1.5 * min(mods):
-        return None
+    """The code's corners if the three finders sit at three corners of one square code.
+
+    The sides are taken from the finders' centres: at 2 px a module a finder's own edges
+    are only good to 15 degrees or so."""
+    m = float(np.mean([f.module for f in trio]))
     for k in range(3):  # k: the finder at the corner between the other two
-        f, p, q = trio[k], trio[(k + 1) % 3], trio[(k + 2) % 3]
-        # The others in module units along the corner finder's own sides.
-        basis = np.array([f.a, f.b]).T
-        u = np.linalg.solve(basis, np.array(p.c) - np.array(f.c))
-        v = np.linalg.solve(basis, np.array(q.c) - np.array(f.c))
-        if abs(u[0]) < abs(u[1]):
-            u, v = v, u
-        n1, n2 = abs(u[0]), abs(v[1])
+        f = trio[k]
+        v1, v2 = (np.array(trio[(k + i) % 3].c) - np.array(f.c) for i in (1, 2))
+        n1, n2 = float(np.hypot(*v1)) / m, float(np.hypot(*v2)) / m
+        cos = float(v1 @ v2) / (n1 * n2 * m * m)
         # Finder centres are (side - 7) modules apart: 14 (version 1) to 50 (version 10).
-        if (abs(u[1]) < 0.15 * n1 and abs(v[0]) < 0.15 * n2 and max(n1, n2) < 1.25 * min(n1, n2)
-                and 11 <= n1 <= 60):  # fmt: skip
-            lo = np.minimum(0, [u[0], v[1]]) - 3.5
-            hi = np.maximum(0, [u[0], v[1]]) + 3.5
-            if _filled(gray, f, lo, hi, [(0, 0), (u[0], 0), (0, v[1])]):
-                return _frame_quad(f, lo - PAD, hi + PAD)
+        if abs(cos) < 0.35 and max(n1, n2) < 1.25 * min(n1, n2) and 11 <= n1 <= 60:
+            return _square(gray, _frame(f, v1, v2, m), (n1, n2), [(n1, 0.0), (0.0, n2)])
     return None
 
 
@@ -185,20 +178,42 @@ def _pair(gray: np.ndarray, f: Finder, g: Finder) -> np.ndarray | None:
     """The code's corners if two finders are two corners of a square filled with modules."""
     if not 0.67 < g.module / f.module < 1.5:
         return None
-    u = np.linalg.solve(np.array([f.a, f.b]).T, np.array(g.c) - np.array(f.c))
-    n = float(np.abs(u).max())
-    if not 11 <= n <= 60:
+    m = (f.module + g.module) / 2
+    v = np.array(g.c) - np.array(f.c)
+    u = np.linalg.solve(np.array([f.a, f.b]).T, v)
+    angle = float(np.degrees(np.arctan2(abs(u[1]), abs(u[0]))))  # 0 or 90: along a side
+    n = float(np.hypot(*v)) / m
+    if angle < 22 or angle > 68:  # one side: the code lies on one side of it or the other
+        across = np.array([-v[1], v[0]])
+        for side in (across, -across):
+            if (quad := _square(gray, _frame(f, v, side, m), (n, n), [(n, 0.0)])) is not None:
+                return quad
+    elif 25 < angle < 65:  # opposite corners
+        n /= np.sqrt(2)
+        v1, v2 = _turn(v, 45) / np.sqrt(2), _turn(v, -45) / np.sqrt(2)
+        return _square(gray, _frame(f, v1, v2, m), (n, n), [(n, n)])
+    return None
+
+
+def _turn(v: np.ndarray, degrees: float) -> np.ndarray:
+    c, s = np.cos(np.radians(degrees)), np.sin(np.radians(degrees))
+    return np.array([c * v[0] - s * v[1], s * v[0] + c * v[1]])
+
+
+def _frame(f: Finder, v1: np.ndarray, v2: np.ndarray, m: float) -> Finder:
+    """Finder f with one module along v1 and along v2 as its sides."""
+    a, b = v1 * m / np.hypot(*v1), v2 * m / np.hypot(*v2)
+    return Finder(f.c, _pt(a), _pt(b), f.core, f.contrast)
+
+
+def _square(gray: np.ndarray, f: Finder, far: tuple[float, float],
+            others: list[tuple[float, float]]) -> np.ndarray | None:  # fmt: skip
+    """The corners of the code whose finder centres span 0..far in f's frame, if filled."""
+    if min(far) < 11 or max(far) > 60:
         return None
-    if abs(u).min() < 0.15 * n:  # along one side: the code lies on one side of it or the other
-        side = np.where(abs(u) < 0.15 * n, n, 0.0)
-        spans = [(np.minimum(0, u + s * side), np.maximum(0, u + s * side)) for s in (1, -1)]
-    elif abs(abs(u[0]) - abs(u[1])) < 0.3 * n:  # opposite corners
-        spans = [(np.minimum(0, u), np.maximum(0, u))]
-    else:
-        return None
-    for lo, hi in spans:
-        if _filled(gray, f, lo - 3.5, hi + 3.5, [(0, 0), (u[0], u[1])]):
-            return _frame_quad(f, lo - 3.5 - PAD, hi + 3.5 + PAD)
+    lo, hi = np.array([-3.5, -3.5]), np.array(far) + 3.5
+    if _filled(gray, f, lo, hi, [(0.0, 0.0), *others]):
+        return _frame_quad(f, lo - PAD, hi + PAD)
     return None
 
 
