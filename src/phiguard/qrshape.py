@@ -48,7 +48,9 @@ class Finder:
 
 def qr_shapes(gray: np.ndarray) -> list[tuple[Box, str]]:
     """Boxes of QR-shaped codes in a grayscale image, with "QR" or "Micro QR"."""
-    finders = find_finders(gray)
+    # A finder sits at a corner of its code with paper outside two sides; light letters on
+    # a dark screen ("D", "0") are finder-shaped but have the dark screen all round.
+    finders = [f for f in find_finders(gray) if _quiet_corner(gray, f)]
     out: list[tuple[Box, str]] = []
     used: set[int] = set()
     for trio in _trios(finders):
@@ -56,9 +58,8 @@ def qr_shapes(gray: np.ndarray) -> list[tuple[Box, str]]:
         if quad is not None:
             out.append((_box(quad, gray), "QR"))
             used.update(trio)
-    # Blur can take one finder of three: two that are quiet outside still make a code.
-    quiet = [i for i, f in enumerate(finders) if i not in used and _quiet_corner(gray, f)]
-    for i, j in combinations(quiet, 2):
+    # Blur can take one finder of three: two still make a code.
+    for i, j in combinations([i for i in range(len(finders)) if i not in used], 2):
         if used.isdisjoint((i, j)) and (quad := _pair(gray, finders[i], finders[j])) is not None:
             out.append((_box(quad, gray), "QR"))
             used.update((i, j))
@@ -270,8 +271,7 @@ def _quiet(gray: np.ndarray, f: Finder, su: int, sv: int) -> np.ndarray:
 
 
 def _quiet_corner(gray: np.ndarray, f: Finder) -> bool:
-    """A QR finder sits at a corner of its code: light paper outside two adjacent sides.
-    Light letters on a dark screen ("D", "0") have the dark screen all round."""
+    """Light paper outside two adjacent sides of the finder."""
     return any(
         _quiet(gray, f, su, sv).min() >= f.core + QUIET * f.contrast for su, sv in _QUADRANTS
     )
