@@ -7,7 +7,7 @@ import io
 import numpy as np
 import pytest
 import segno
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 from phiguard.codes import find_codes
 from phiguard.models import Box, Finding
@@ -124,8 +124,14 @@ def poster() -> Image.Image:
     return render_lines(lines, size=30, width=1200, angle=4)
 
 
+def dark_screen() -> Image.Image:
+    """Light letters on a dark screen: "D", "0" and "O" are light rings round a dark core."""
+    lines = ["DOB 04/22/1958   MD   MD   MD", "ROOM 0D   BED 8B   DR. DODD, MD", "0000 DDDD OOOO"]
+    return ImageOps.invert(render_lines(lines * 3, size=24, width=1000, angle=3))
+
+
 @pytest.mark.parametrize(
-    "scene", [checkerboard, keyboard, window_grid, form_with_checkboxes, poster]
+    "scene", [checkerboard, keyboard, window_grid, form_with_checkboxes, poster, dark_screen]
 )
 def test_scenes_without_codes_have_no_qr_findings(scene: object) -> None:
     assert callable(scene)
