@@ -4,9 +4,10 @@ A QR code's corners hold finder patterns: a dark square ring, a light ring and a
 core, 1:1:3:1:1 modules across. On a wristband in the background of a photo the
 modules are 2-3 px and blurred, so zxing cannot read the code; the nested squares still
 show in a local threshold as a dark blob with a hole that holds a dark core. Three of
-them at the corners of a right-angled isosceles triangle are a QR code; one alone, with
-the alternating timing pattern running from it along two edges, is a Micro QR code
-(short data such as "MRN:95106631" makes segno and most label printers pick Micro QR).
+them at the corners of a square filled with modules are a QR code (two, when blur took the
+third); one alone, with paper outside two sides and modules beyond the other two, is a
+Micro QR code (short data such as "MRN:95106631" makes segno and many label printers pick
+Micro QR). Blur at 2-3 px a module wipes out timing patterns, so they are not asked for.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ MIN_HOLE = 3.0  # px: the light ring's inside (5 modules); smaller cores are gon
 MAX_HOLE = 120.0  # px: bigger codes are zxing's
 FINDER_PROFILE = 0.6  # correlation with the 1:1:3:1:1 profile across both axes
 QUIET = 0.6  # a quiet zone is this much of the way from the core's gray to the ring's
-BUSY = 0.25  # least share of dark (and of light) modules in a Micro QR's data
+BUSY = 0.25  # least share of dark (and of light) modules in a code's data
 PAD = 2  # modules around the code in the box
 
 
