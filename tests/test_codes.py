@@ -1,0 +1,141 @@
+"""QR codes too small or blurred for zxing, found by shape; squares that are not codes."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+import segno
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
+
+from phiguard.codes import find_codes
+from phiguard.models import Box, Finding
+from tests.support import FONT, render_lines
+
+
+def cluttered(size: tuple[int, int] = (1200, 900)) -> Image.Image:
+    rng = np.random.default_rng(5)
+    base = rng.normal(150, 25, (size[1] // 8, size[0] // 8, 3)).clip(0, 255).astype(np.uint8)
+    return Image.fromarray(base).resize(size, Image.Resampling.BICUBIC)
+
+
+def photographed(img: Image.Image, blur: float) -> Image.Image:
+    """Blurred and JPEG-compressed, as a phone camera leaves a background detail."""
+    buf = io.BytesIO()
+    img.filter(ImageFilter.GaussianBlur(blur)).save(buf, "JPEG", quality=80)
+    return Image.open(buf).convert("RGB")
+
+
+def small_qr(data: str, side: int, angle: float, blur: float) -> tuple[Image.Image, Box]:
+    """A QR code `side` px wide on a white label, rotated, in a cluttered photo; and where
+    the code itself (not its label) ended up."""
+    mat = np.array(segno.make(data, error="m").matrix, dtype=bool)
+    modules = np.kron(np.where(mat, 20, 245).astype(np.uint8), np.ones((8, 8), np.uint8))
+    label = Image.new("L", (side + 40, side + 40), 245)
+    label.paste(Image.fromarray(modules).resize((side, side), Image.Resampling.LANCZOS), (20, 20))
+    where = Image.new("L", label.size, 0)
+    where.paste(255, (20, 20, 20 + side, 20 + side))
+    photo = cluttered()
+    turn = {"angle": angle, "expand": True, "fillcolor": 0}
+    photo.paste(label.rotate(**turn, resample=Image.Resampling.BICUBIC).convert("RGB"),
+                (500, 400), Image.new("L", label.size, 255).rotate(**turn))  # fmt: skip
+    x0, y0, x1, y1 = where.rotate(**turn).getbbox() or (0, 0, 0, 0)
+    return photographed(photo, blur), Box(500 + x0, 400 + y0, x1 - x0, y1 - y0)
+
+
+def qr_findings(image: Image.Image) -> list[Finding]:
+    return [f for f in find_codes(image) if f.entity_type == "QR_CODE"]
+
+
+@pytest.mark.parametrize(
+    ("data", "side", "angle", "blur"),
+    [
+        ("MRN:00731942", 50, 17, 1.0),  # segno makes this a 17-module Micro QR: 3 px a module
+        ("MRN:00731942", 45, -38, 1.0),
+        ("PID|00731942|OKAFOR^ROBERT|19580422", 60, 38, 1.0),  # 29 modules: 2 px a module
+        ("PID|00731942|OKAFOR^ROBERT|19580422", 60, 0, 1.0),  # blur takes one finder of three
+    ],
+)
+def test_small_blurred_qr_codes_are_found_by_shape(
+    data: str, side: int, angle: float, blur: float
+) -> None:
+    photo, where = small_qr(data, side, angle, blur)
+    found = qr_findings(photo)
+    assert [f.source for f in found] == ["code:shape"], found
+    assert found[0].boxes[0].intersection(where) >= 0.98 * where.area, (found, where)
+    assert found[0].score == 0.9
+
+
+def test_a_qr_code_zxing_decodes_is_not_reported_twice() -> None:
+    photo, _ = small_qr("PID|00731942|OKAFOR^ROBERT|19580422", 90, 10, 0.5)
+    (found,) = qr_findings(photo)
+    assert found.source == "code:QRCode" and "OKAFOR" in found.text
+
+
+def checkerboard() -> Image.Image:
+    cells = np.indices((60, 80)).sum(axis=0) % 2
+    board = np.kron(np.where(cells, 30, 225), np.ones((14, 14))).astype(np.uint8)
+    return Image.fromarray(board).rotate(12, fillcolor=128).convert("RGB")
+
+
+def keyboard() -> Image.Image:
+    img = Image.new("RGB", (1200, 500), (40, 40, 44))
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 16)
+    for row in range(5):
+        for col in range(20):
+            x, y = 20 + col * 58, 30 + row * 90
+            draw.rounded_rectangle((x, y, x + 50, y + 50), 6, fill=(215, 215, 210))
+            key = "QWERTYUIOP0@#DB8"[(row * 20 + col) % 16]
+            draw.text((x + 18, y + 14), key, fill=(30, 30, 30), font=font)
+    return img
+
+
+def window_grid() -> Image.Image:
+    """Dark frames round light panes, each pane split by a dark cross (nested squares)."""
+    img = Image.new("RGB", (1200, 900), (200, 210, 220))
+    draw = ImageDraw.Draw(img)
+    for y in range(20, 860, 70):
+        for x in range(20, 1160, 70):
+            draw.rectangle((x, y, x + 60, y + 60), outline=(30, 30, 30), width=6)
+            draw.rectangle((x + 24, y + 24, x + 36, y + 36), fill=(30, 30, 30))
+    return img
+
+
+def form_with_checkboxes() -> Image.Image:
+    """Filled checkboxes next to labels: a dark square in a square, like a finder pattern."""
+    img = Image.new("RGB", (1200, 900), (250, 250, 248))
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 18)
+    for i in range(12):
+        for j, label in enumerate(("Yes", "No", "Unknown")):
+            x, y = 60 + j * 330, 40 + i * 68
+            draw.rectangle((x, y, x + 20, y + 20), outline=(20, 20, 20), width=3)
+            if (i + j) % 2 == 0:
+                draw.rectangle((x + 6, y + 6, x + 14, y + 14), fill=(20, 20, 20))
+            draw.text((x + 30, y - 1), f"{label} allergy review {i}", fill=(20, 20, 20), font=font)
+    return img
+
+
+def poster() -> Image.Image:
+    lines = ["Hand hygiene saves lives", "CLEAN HANDS 0 @ 8 B D O Q 回 ® ©",
+             "Questions? Call 0800 000 000", "DOOR 0B  ROOM 8D  BED 0O"]  # fmt: skip
+    return render_lines(lines, size=30, width=1200, angle=4)
+
+
+def dark_screen() -> Image.Image:
+    """Light letters on a dark screen: "D", "0" and "O" are light rings round a dark core."""
+    lines = ["DOB 04/22/1958   MD   MD   MD", "ROOM 0D   BED 8B   DR. DODD, MD", "0000 DDDD OOOO"]
+    return ImageOps.invert(render_lines(lines * 3, size=24, width=1000, angle=3))
+
+
+@pytest.mark.parametrize(
+    "scene", [checkerboard, keyboard, window_grid, form_with_checkboxes, poster, dark_screen]
+)
+def test_scenes_without_codes_have_no_qr_findings(scene: object) -> None:
+    assert callable(scene)
+    for scale, blur in ((1.0, 0.0), (0.35, 0.6), (0.2, 0.4)):  # close up and far away
+        img = scene()
+        img = img.resize((int(img.width * scale), int(img.height * scale)), Image.Resampling.BOX)
+        assert qr_findings(photographed(img, blur)) == [], (scene, scale)
