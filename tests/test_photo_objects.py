@@ -115,3 +115,16 @@ def test_chart_screen_is_shown_but_blurred_whole_only_when_strict() -> None:
     f = Finding("CHART_SCREEN", 0.8, "dob, mrn", boxes=(Box(10, 10, 300, 200),))
     assert redaction_boxes([f], 1000, 800, Config()) == []
     assert redaction_boxes([f], 1000, 800, Config(strict=True))
+
+
+def test_a_patient_list_without_its_header_row_is_still_a_record() -> None:
+    from phiguard.layout import looks_tabular
+
+    rows = ("ORTIZ, CATHY N 33025034 4/8/1941 M. Mueller, MD Renal "
+            "HANSON, CHRIS A 7812778 10/23/98 L. Meyers, MD Regular "
+            "FERGUSON, D 00266683 05/25/1929 A. Carroll, MD NPO")  # fmt: skip
+    assert looks_tabular(rows)
+    dashboard = ("Falls this month 3 Hand hygiene 96.2% Goal 95% Updated 4/8/2025 "
+                 "Next review 5/8/2025 Press Ganey 88th percentile Call ext 4410 "
+                 "Thank you, Team! Posted 4/1/2025")  # fmt: skip
+    assert not looks_tabular(dashboard)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from phiguard.analyze import OcrText
 from phiguard.lexicon import layout_cues
 from phiguard.models import Box, Finding, Word
@@ -65,7 +67,10 @@ def _neighbours(blocks: list[Block]) -> list[list[Block]]:
     grown = []
     for b in blocks:
         assert b.region is not None
-        pad = int(4 * b.region.line_height)
+        # The words' own height too: on a marker-written board the strokes come apart
+        # into small blobs, and the region's line height is a third of the real one.
+        text_h = max(b.region.line_height, float(np.median([w.box.h for w in b.words])))
+        pad = int(4 * text_h)
         grown.append(b.region.box.padded(pad, 10**6, 10**6))
     for i in range(len(blocks)):
         for j in range(i + 1, len(blocks)):
@@ -77,13 +82,37 @@ def _neighbours(blocks: list[Block]) -> list[list[Block]]:
     return list(groups.values())
 
 
+# A patient list photographed without its header row has no label words; its rows still
+# repeat an ID, a date and a "Last, First" name. Two of these kinds, each REPEATS times.
+REPEATS = 3
+_ROW_VALUES = {
+    "id": re.compile(r"(?<![\w/.-])[A-Z]?\d{6,10}(?![\w/.-])|(?<!\d)\d{3}-\d{2}-\d{3,4}(?!\d)"),
+    "date": re.compile(
+        r"(?<!\d)\d{1,2}/\d{1,2}/\d{2,4}(?!\d)|(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)"
+        r"|\b[A-Z][a-z]{2} \d{1,2}, \d{4}\b|\b\d{1,2}-[A-Z][a-z]{2}-\d{4}\b"
+    ),
+    "name": re.compile(r"\b[A-Z][A-Za-z'-]{1,20}, [A-Z][A-Za-z'-]*\b"),
+}
+
+
+def looks_tabular(text: str) -> bool:
+    """Rows of IDs, dates and names, without any label word."""
+    kinds = sum(len(rx.findall(text)) >= REPEATS for rx in _ROW_VALUES.values())
+    return kinds >= 2
+
+
 def records(blocks: list[Block]) -> list[Record]:
     """Groups of neighbouring region blocks whose words look like a patient record."""
     c = layout_cues()
     out = []
     for group in _neighbours([b for b in blocks if b.region is not None and b.words]):
-        cues = cues_in(tuple(w for b in group for w in b.words))
-        if cues & c.strong or len(cues & c.weak) >= 3:
+        words = tuple(w for b in group for w in b.words)
+        cues = cues_in(words)
+        if not (cues & c.strong or len(cues & c.weak) >= 3) and looks_tabular(
+            " ".join(w.text for w in words)
+        ):
+            cues = cues | {"rows of ids, dates, names"}
+        if cues & c.strong or len(cues & c.weak) >= 3 or "rows of ids, dates, names" in cues:
             box = group[0].region.box  # type: ignore[union-attr]
             for b in group[1:]:
                 box = box.union(b.region.box)  # type: ignore[union-attr]
