@@ -124,3 +124,15 @@ def test_a_crash_is_an_error_that_does_not_quote_the_file(monkeypatch: pytest.Mo
     assert "Okafor" not in (rep.error or "")
     monkeypatch.setenv("PHIGUARD_DEBUG", "1")
     assert "Okafor" in (_failing_closed("photo.jpg", crash).error or "")
+
+
+def test_leptonica_noise_stays_off_stderr(capfd: pytest.CaptureFixture[str]) -> None:
+    import ctypes
+
+    from phiguard import tessapi
+
+    tessapi._api("eng", 3)  # loads tesserocr (and its leptonica), then quiets it
+    with open("/proc/self/maps", encoding="ascii", errors="replace") as maps:
+        lib = next(line.split()[-1] for line in maps if "libleptonica" in line)
+    assert ctypes.CDLL(lib).pixScanForForeground(None, None, 0, None) == 1  # an error...
+    assert "Error in" not in capfd.readouterr().err  # ...that is not printed

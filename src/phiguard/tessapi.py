@@ -58,10 +58,29 @@ def version() -> str:
 def _api(lang: str, psm: int) -> Any:
     from tesserocr import PyTessBaseAPI
 
+    _quiet_leptonica()
     apis: dict[tuple[str, int], Any] = _LOCAL.__dict__.setdefault("apis", {})
     if (lang, psm) not in apis:
         apis[(lang, psm)] = PyTessBaseAPI(path=tessdata(lang), lang=lang, psm=psm)
     return apis[(lang, psm)]
+
+
+@functools.lru_cache(maxsize=1)
+def _quiet_leptonica() -> None:
+    """Leptonica prints "Error in pixScanForForeground: invalid box" and the like on
+    stderr for crops with no foreground; they are not errors of ours (Tesseract's own
+    result says whether a read failed), and they bury the progress bar."""
+    import contextlib
+    import ctypes
+
+    try:
+        with open("/proc/self/maps", encoding="ascii", errors="replace") as maps:
+            libs = {line.split()[-1] for line in maps if "libleptonica" in line}
+    except OSError:
+        return  # not Linux: only the noise stays
+    for lib in libs:  # another build of leptonica may lack it: only the noise stays
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(lib).setMsgSeverity(6)  # L_SEVERITY_NONE
 
 
 def image_to_data(image: Image.Image, lang: str, psm: int, timeout_s: float) -> dict[str, list]:
