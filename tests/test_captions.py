@@ -165,3 +165,16 @@ def test_post_folder_with_caption_txt(whiteboard: Path, tmp_path: Path) -> None:
     assert doc["post"]["caption"].endswith("caption.txt")
     assert doc["post"]["verdict"] == "error" and res.returncode == 2  # fails closed
     assert {f["verdict"] for f in doc["files"]} >= {"error"}
+
+
+def test_a_post_keeps_an_audit_log_and_refuses_file_only_options(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    caption = "Our girl Xiomara Okafor is going home today!"
+    res = support.run_cli("scan", "--caption", caption, "--audit-log", str(log))
+    assert res.returncode == 1
+    lines = [json.loads(x) for x in log.read_text(encoding="utf-8").splitlines()]
+    assert lines and "Okafor" not in log.read_text(encoding="utf-8")
+    (tmp_path / "b.json").write_text("{}", encoding="utf-8")
+    for opt in (["--format", "sarif"], ["--baseline", str(tmp_path / "b.json")]):
+        bad = support.run_cli("scan", "--caption", caption, *opt)
+        assert bad.returncode == 2 and "not on a post" in bad.stderr

@@ -96,7 +96,8 @@ def scan(
         raise click.UsageError("Missing argument 'PATHS...' (or give --caption).")
     cfg = build_config(**opts)
     if caption is not None or load.find_post(list(paths)):
-        _scan_post(list(paths), caption, cfg, fmt, show_matches, jobs)
+        _post_options_ok(fmt, baseline_file)
+        _scan_post(list(paths), caption, cfg, fmt, show_matches, jobs, audit_log)
     baseline = read_baseline(baseline_file)
     files = list(load.iter_paths(list(paths)))
     # Matches in the clear are never in the cache, so --show-matches must check again.
@@ -137,8 +138,25 @@ def _emit(checked: Iterator[Checked], fmt: str, show_matches: bool, audit_log: s
     return int(summary["exit_code"])
 
 
+def _post_options_ok(fmt: str, baseline_file: str | None) -> None:
+    """A post has one verdict over caption and photos: refuse what only fits files,
+    rather than ignore it."""
+    if baseline_file or fmt in ("sarif", "jsonl"):
+        raise click.UsageError(
+            "--baseline and --format sarif/jsonl work on files, not on a post (--caption, "
+            "or a folder with caption.txt); use --format text or json, or scan the photos "
+            "without the caption."
+        )
+
+
 def _scan_post(
-    paths: list[str], caption: str | None, cfg: Any, fmt: str, show_matches: bool, jobs: int
+    paths: list[str],
+    caption: str | None,
+    cfg: Any,
+    fmt: str,
+    show_matches: bool,
+    jobs: int,
+    audit_log: str | None = None,
 ) -> None:
     """A caption plus photos, or a folder with caption.txt: one verdict for the post."""
     from phiguard import load, report
@@ -161,6 +179,9 @@ def _scan_post(
         click.echo(
             report.to_text(results, show_matches) + "\n" + report.post_text(post, show_matches)
         )
+    from phiguard.check import Checked
+
+    write_audit(audit_log, [Checked(report=r) for r in results], "scan")
     sys.exit(report.exit_code(results, post))
 
 
