@@ -32,6 +32,7 @@ def _note(rows: list[list[str]], dy: int = 30) -> Block:
         ([["wifi"], ["GuestNet", "Mercy2024"]], ["GuestNet Mercy2024"]),
         ([["Supply", "room", "PIN"], ["4471"]], ["4471"]),
         ([["Pyxis", "login"], ["U:", "jsmith"]], ["jsmith"]),
+        ([["login", "jthornton"], ["pass", "Summer2021!"]], ["jthornton", "Summer2021!"]),
     ],
 )
 def test_value_lines_under_a_login_heading(rows: list[list[str]], flagged: list[str]) -> None:
@@ -43,6 +44,7 @@ def test_value_lines_under_a_login_heading(rows: list[list[str]], flagged: list[
     [
         [["Change", "your", "password"], ["every", "90", "days"]],  # a poster
         [["Staff", "wifi"], ["ask", "the", "front", "desk"]],
+        [["Password", "tips"], ["12+", "characters"]],  # no value line: "tips" is no user
         [["Username:", "________"], ["Password:", "••••••"]],  # an empty login screen
         [["Logged", "in", "as", "ward", "station", "37"], ["Room", "4B", "ready"]],
         [["Flu", "shots", "today"], ["Clinic", "B2", "8-4pm"]],  # no login heading

@@ -44,19 +44,24 @@ def _box(line: list[Word]) -> Box:
     return box
 
 
-def _is_heading(line: list[Word]) -> bool:
-    """A short line with a login word, also run into the next word ("Epiclogin"):
-    PP-OCR often drops the space between handwritten words. Short cues ("pw", "pin")
-    only as whole words."""
-    if len(line) > MAX_WORDS:
-        return False
+def _is_cue(word: Word) -> bool:
+    """A login word, also run into the next word ("Epiclogin"): PP-OCR often drops the
+    space between handwritten words. Short cues ("pw", "pin") only as whole words."""
+    text = re.sub(r"[^\w-]", "", word.text.lower())
     cues = layout_cues().login
-    for w in line:
-        word = re.sub(r"[^\w-]", "", w.text.lower())
-        if word in cues or any(len(c) >= 4 and len(word) <= 16 and (word.startswith(c)
-                               or word.endswith(c)) for c in cues):  # fmt: skip
-            return True
-    return False
+    return text in cues or any(
+        len(c) >= 4 and len(text) <= 16 and (text.startswith(c) or text.endswith(c)) for c in cues
+    )
+
+
+def _is_heading(line: list[Word]) -> bool:
+    return len(line) <= MAX_WORDS and any(map(_is_cue, line))
+
+
+def _after_cue(head: list[Word]) -> list[Word]:
+    """The words after the login word of a heading: "login jthornton" names the user."""
+    first = next(i for i, w in enumerate(head) if _is_cue(w))
+    return [w for w in head[first + 1 :] if not _is_cue(w)]
 
 
 def _is_value(line: list[Word]) -> bool:
@@ -90,16 +95,16 @@ def _below(head: list[Word], lines: list[list[Word]]) -> list[list[Word]]:
 
 
 def credential_lines(blocks: list[Block], found: list[Finding]) -> list[Finding]:
-    """CREDENTIAL findings for the value lines under each login heading of each block,
-    unless the text patterns (in `found`) already cover them."""
+    """CREDENTIAL findings for the value lines under each login heading of each block (and
+    a user name on the heading itself, once a value line confirms the note), unless the
+    text patterns (in `found`) already cover them."""
     have = [b for f in found if f.entity_type == "CREDENTIAL" for b in f.boxes]
     out: list[Finding] = []
     for block in blocks:
         lines = _lines(block)
         for head in filter(_is_heading, lines):
-            for line in _below(head, lines):
-                if not _is_value(line):
-                    continue
+            values = [line for line in _below(head, lines) if _is_value(line)]
+            for line in [_after_cue(head), *values] if values else []:
                 words = [w for w in line if not _LABEL.match(w.text) and not _BLANK.match(w.text)]
                 words = [w for w in words if not any(w.box.intersection(b) > 0.5 * w.box.area
                                                      for b in have)]  # fmt: skip
