@@ -108,15 +108,12 @@ def records(blocks: list[Block]) -> list[Record]:
     for group in _neighbours([b for b in blocks if b.region is not None and b.words]):
         words = tuple(w for b in group for w in b.words)
         cues = cues_in(words)
-        if not (cues & c.strong or len(cues & c.weak) >= 3) and looks_tabular(
-            " ".join(w.text for w in words)
-        ):
-            cues = cues | {"rows of ids, dates, names"}
-        if cues & c.strong or len(cues & c.weak) >= 3 or "rows of ids, dates, names" in cues:
-            box = group[0].region.box  # type: ignore[union-attr]
-            for b in group[1:]:
-                box = box.union(b.region.box)  # type: ignore[union-attr]
-            out.append(Record(tuple(group), cues, box))
+        if not (cues & c.strong or len(cues & c.weak) >= 3):
+            if not looks_tabular(" ".join(w.text for w in words)):
+                continue
+            cues |= {"rows of ids, dates, names"}
+        box = Box.around(b.region.box for b in group)  # type: ignore[union-attr]
+        out.append(Record(tuple(group), cues, box))
     return out
 
 

@@ -6,6 +6,8 @@ applied), so a box from `scan` lands on the same pixels `redact` writes.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -52,6 +54,11 @@ class Box:
     def as_list(self) -> list[int]:
         return [self.x, self.y, self.w, self.h]
 
+    @staticmethod
+    def around(boxes: Iterable[Box]) -> Box:
+        """The smallest box holding all of `boxes` (at least one)."""
+        return functools.reduce(Box.union, boxes)
+
 
 @dataclass(frozen=True)
 class Word:
@@ -83,12 +90,7 @@ class Finding:
 
     @property
     def bbox(self) -> Box | None:
-        if not self.boxes:
-            return None
-        out = self.boxes[0]
-        for b in self.boxes[1:]:
-            out = out.union(b)
-        return out
+        return Box.around(self.boxes) if self.boxes else None
 
 
 @dataclass(frozen=True)

@@ -37,11 +37,12 @@ def _lines(block: Block) -> list[list[Word]]:
     return sorted(lines, key=lambda ws: min(w.box.y for w in ws))
 
 
-def _box(line: list[Word]) -> Box:
-    box = line[0].box
-    for w in line[1:]:
-        box = box.union(w.box)
-    return box
+def _line_box(line: list[Word]) -> Box:
+    return Box.around(w.box for w in line)
+
+
+def _height(line: list[Word]) -> float:
+    return max(6.0, float(np.median([w.box.h for w in line])))
 
 
 def _is_cue(word: Word) -> bool:
@@ -79,10 +80,10 @@ def _below(head: list[Word], lines: list[list[Word]]) -> list[list[Word]]:
     Centres, not tops, are compared: the box of a tilted line starts above its middle.
     """
     out: list[list[Word]] = []
-    last, hbox = head, _box(head)
+    hbox = lbox = _line_box(head)
+    h = _height(head)
     for line in lines:
-        box, lbox = _box(line), _box(last)
-        h = max(6.0, float(np.median([w.box.h for w in last])))
+        box = _line_box(line)
         if box.y + box.h / 2 <= lbox.y + lbox.h / 2 + 0.5 * h:
             continue  # level with the last line or above it
         if box.right < hbox.x - 2 * h or box.x > hbox.right + 2 * h:
@@ -90,7 +91,7 @@ def _below(head: list[Word], lines: list[list[Word]]) -> list[list[Word]]:
         if box.y + box.h / 2 - (lbox.y + lbox.h / 2) > GAP * h or len(out) == 2:
             break
         out.append(line)
-        last = line
+        lbox, h = box, _height(line)
     return out
 
 

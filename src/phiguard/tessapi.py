@@ -58,9 +58,9 @@ def version() -> str:
 def _api(lang: str, psm: int) -> Any:
     from tesserocr import PyTessBaseAPI
 
-    _quiet_leptonica()
     apis: dict[tuple[str, int], Any] = _LOCAL.__dict__.setdefault("apis", {})
     if (lang, psm) not in apis:
+        _quiet_leptonica()
         apis[(lang, psm)] = PyTessBaseAPI(path=tessdata(lang), lang=lang, psm=psm)
     return apis[(lang, psm)]
 
