@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 @click.option(
     "--caption",
     metavar="TEXT",
-    help="The post's caption: the caption and the photos get one verdict (see `post` in JSON).",
+    help="The post's caption: the caption and the photos get one verdict (see `post` in JSON). "
+    "A post takes --format text or json; --baseline is for files only.",
 )
 @click.option(
     "--format",
