@@ -52,7 +52,7 @@ def check(args: tuple[str, dict[str, Any], str]) -> list[tuple[str, float, str, 
     from phiguard.scan import scan_image
 
     corpus, p, ocr = args
-    cfg = Config(faces="ignore", ocr_engine=ocr)
+    cfg = Config(faces="ignore", ocr_engine=ocr, strict=bool(os.environ.get("DIAG_STRICT")))
     engine = _ENGINE.setdefault("engine", build_engine(cfg))
     img = Image.open(Path(corpus) / p["file"]).convert("RGB")
     rep = scan_image(img, engine, cfg, p["file"])

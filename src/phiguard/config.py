@@ -37,6 +37,7 @@ DEFAULT_ENTITIES: frozenset[str] = frozenset(
         "QR_CODE",
         "CHART_SCREEN",
         "WRISTBAND",
+        "RECORD_COLUMN",
         "NEEDS_REVIEW",
     }
 )

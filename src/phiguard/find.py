@@ -76,6 +76,7 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
     from concurrent.futures import ThreadPoolExecutor
 
     from phiguard.codes import find_codes
+    from phiguard.columns import column_findings
     from phiguard.faces import detect_faces
 
     # Faces and codes are looked for while the text is read (Tesseract's C API and
@@ -90,6 +91,7 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
         codes = pool.submit(find_codes, image)
         found, blocks, recs = _read_text(image, engine, config)
         objects = codes.result() + layout.block_findings(recs, codes.result())
+        objects += column_findings(recs, found, image.size)
         objects += notes.credential_lines(blocks, found)
         found += [f for f in objects if f.entity_type in config.entities]
         return found + (faces.result() if faces else [])

@@ -21,6 +21,7 @@ export const TYPES = {
   FACE: ["face", "faces", "#0072b2"],
   CHART_SCREEN: ["patient chart or list", "patient charts or lists", "#6a3d9a"],
   WRISTBAND: ["wristband", "wristbands", "#6a3d9a"],
+  RECORD_COLUMN: ["column of names or IDs", "columns of names or IDs", "#d55e00"],
   NEEDS_REVIEW: ["area to check by eye", "areas to check by eye", "#a50026"],
   MANUAL: ["area you marked", "areas you marked", "#1b1f24"],
 };

@@ -1,0 +1,168 @@
+"""Columns of a census board or patient list that hold names or IDs, redacted whole.
+
+On a census board the cells are marker handwriting that OCR reads badly: of a column of
+eight patient names we may read three well enough for a recognizer, and the others as
+noise ("Sackun.", "Dunied T") or not at all. A column is a field, though: when two or
+more cells of one column of a record block (layout.py) hold PHI findings, the whole
+column is PHI, read or not. It becomes a RECORD_COLUMN finding: a stack of upright boxes
+down the column, straightened with the board (one upright box round a tilted column
+would spill into its neighbours).
+
+Header words are not relied on: handwritten ones are read worse than the names ("Paieal"
+for "Patient"), and photos of a board often cut them off.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from phiguard.layout import Record
+from phiguard.models import Box, Finding, Word
+
+KIND = "RECORD_COLUMN"
+EVIDENCE = frozenset({"PERSON", "MRN", "DATE", "AGE_OVER_89", "ACCOUNT_NUMBER",
+                      "HEALTH_PLAN_ID", "PHONE_NUMBER"})  # fmt: skip
+MIN_PHI_CELLS = 2  # cells with a finding in them that make a column PHI
+MIN_CELLS = 3  # a column has at least this many cells (rows read)
+NAMELIKE = 0.6  # share of a column's cells that must be PHI or shaped like a name
+ALIGN = 1.0  # cells start within this many text heights of each other: one column
+GAP = 0.8  # words closer than this many heights along a row are one cell
+SLICE = 1.2  # upright boxes down a column, this many text heights tall
+
+# A capitalised word (Ann, McKay, O'Neil), a word in capitals of four letters or more
+# (short ones are abbreviations: NPO, DNR, PT), or an initial.
+_NAME = re.compile(r"[A-Z][a-z][A-Za-z'-]*|[A-Z]{4,}|[A-Z]\.?")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Words side by side on one row of a board, in board coordinates (rows level)."""
+
+    u0: float
+    u1: float
+    v0: float
+    v1: float
+    phi: bool
+    name: bool  # shaped like a name ("Dunied T", "WALKER, JAC"), as a misread name is
+
+
+def column_findings(
+    recs: list[Record], found: list[Finding], size: tuple[int, int]
+) -> list[Finding]:
+    """RECORD_COLUMN findings for the columns of every record that hold PHI."""
+    boxes = [b for f in found if f.entity_type in EVIDENCE for b in f.boxes]
+    out: list[Finding] = []
+    for rec in recs:
+        words = [w for b in rec.blocks for w in b.words if w.text.strip()]
+        if len(words) < MIN_CELLS:
+            continue
+        angle = math.radians(float(np.median([b.region.angle for b in rec.blocks if b.region])))
+        h = float(np.median([w.box.h for w in words]))
+        cells = _cells(words, boxes, angle, h)
+        for col in _columns(cells, h):
+            out.append(_finding(col, cells, angle, h, size))
+    return out
+
+
+def _cells(words: list[Word], phi: list[Box], angle: float, h: float) -> list[Cell]:
+    """Words joined along rows into cells; a cell is PHI when a finding covers a word."""
+    placed = sorted(((_extent(w.box, angle), w) for w in words), key=lambda t: t[0][0])
+    rows: list[list[tuple[tuple[float, float, float, float], Word]]] = []
+    for item in placed:
+        (u0, _, v0, v1), _w = item
+        mid = (v0 + v1) / 2
+        for row in rows:
+            (_, pu1, pv0, pv1), _p = row[-1]
+            if abs((pv0 + pv1) / 2 - mid) < 0.5 * h and u0 - pu1 < GAP * h:
+                row.append(item)
+                break
+        else:
+            rows.append([item])
+    return [Cell(min(e[0] for e, _ in r), max(e[1] for e, _ in r), min(e[2] for e, _ in r),
+                 max(e[3] for e, _ in r), any(_covered(w.box, phi) for _, w in r),
+                 _namelike([w.text for _, w in r]))
+            for r in rows]  # fmt: skip
+
+
+def _columns(cells: list[Cell], h: float) -> list[list[Cell]]:
+    """Groups of cells starting at about one place along the rows, PHI in enough of them."""
+    out: list[list[Cell]] = []
+    for anchor in (c for c in cells if c.phi):
+        near = [c.u0 for c in cells if c.phi and abs(c.u0 - anchor.u0) < ALIGN * h]
+        at = float(np.median(near))  # the column's edge: the PHI cells' own, not one's
+        col = [c for c in cells if abs(c.u0 - at) < ALIGN * h]
+        if sum(c.phi for c in col) < MIN_PHI_CELLS or len(col) < MIN_CELLS:
+            continue
+        if sum(c.phi or c.name for c in col) < NAMELIKE * len(col):
+            continue  # a notes column with a stray finding in it
+        if not any(set(map(id, col)) & set(map(id, o)) for o in out):
+            out.append(col)
+    return out
+
+
+def _namelike(texts: list[str]) -> bool:
+    """Mostly capitalised words, no digits: "Dunied T", "WALKER, JAC" (not "NPO", "2L NC")."""
+    tokens = [t.strip(".,;:'-") for text in texts for t in text.split()]
+    if not tokens or any(any(ch.isdigit() for ch in t) for t in tokens):
+        return False
+    caps = sum(bool(_NAME.fullmatch(t)) for t in tokens)
+    return caps * 2 >= len(tokens) and any(len(t) >= 3 for t in tokens if _NAME.fullmatch(t))
+
+
+def _finding(col: list[Cell], cells: list[Cell], angle: float, h: float,
+             size: tuple[int, int]) -> Finding:  # fmt: skip
+    left = min(c.u0 for c in col) - 0.5 * h
+    starts = [c.u0 for c in cells if c.u0 > max(c.u0 for c in col) + ALIGN * h]
+    # The cell text we read may stop short of what is written: reach to the next column.
+    right = min(starts) - 0.3 * h if starts else max(c.u1 for c in col) + 2 * h
+    right = max(right, max(c.u1 for c in col) + 0.3 * h)
+    top = min(c.v0 for c in col) - 0.5 * h
+    bottom = max(c.v1 for c in cells) + 0.5 * h
+    boxes = _strip((left, right, top, bottom), h * SLICE, angle, size)
+    return Finding(KIND, 0.8, f"column of {len(col)} cells", boxes=tuple(boxes),
+                   source="layout:column")  # fmt: skip
+
+
+def _covered(b: Box, phi: list[Box]) -> bool:
+    return any(b.intersection(p) > 0.5 * b.area for p in phi)
+
+
+def _strip(rect: tuple[float, float, float, float], step: float, angle: float,
+           size: tuple[int, int]) -> list[Box]:  # fmt: skip
+    """Upright boxes covering a straightened rectangle, slice by slice down it."""
+    left, right, top, bottom = rect
+    out = []
+    v = top
+    while v < bottom:
+        corners = [_xy(u, vv, angle) for u in (left, right) for vv in (v, min(bottom, v + step))]
+        x0 = max(0, int(min(x for x, _ in corners)))
+        y0 = max(0, int(min(y for _, y in corners)))
+        x1 = min(size[0], math.ceil(max(x for x, _ in corners)))
+        y1 = min(size[1], math.ceil(max(y for _, y in corners)))
+        if x1 > x0 and y1 > y0:
+            out.append(Box(x0, y0, x1 - x0, y1 - y0))
+        v += step
+    return out
+
+
+def _extent(b: Box, a: float) -> tuple[float, float, float, float]:
+    """A box's span in board coordinates: (u0, u1, v0, v1)."""
+    pts = [_uv(x, y, a) for x in (b.x, b.right) for y in (b.y, b.bottom)]
+    us, vs = [p[0] for p in pts], [p[1] for p in pts]
+    # The corners of an upright box round tilted text stick out; the middle is the text.
+    cu, cv = _uv(b.x + b.w / 2, b.y + b.h / 2, a)
+    du, dv = (max(us) - min(us)) / 2, (max(vs) - min(vs)) / 2
+    return cu - du, cu + du, cv - min(dv, b.h / 2), cv + min(dv, b.h / 2)
+
+
+def _uv(x: float, y: float, a: float) -> tuple[float, float]:
+    """Image point -> board coordinates, rows level (angle counter-clockwise)."""
+    return x * math.cos(a) - y * math.sin(a), x * math.sin(a) + y * math.cos(a)
+
+
+def _xy(u: float, v: float, a: float) -> tuple[float, float]:
+    return u * math.cos(a) + v * math.sin(a), -u * math.sin(a) + v * math.cos(a)

@@ -1,0 +1,106 @@
+"""A census board's name columns are redacted whole, read or not (columns.py)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from phiguard.columns import column_findings
+from phiguard.config import Config
+from phiguard.layout import Record
+from phiguard.models import Box, Finding, Word
+from phiguard.ocr import Block
+from phiguard.redact import redaction_boxes
+from phiguard.regions import Region
+from phiguard.scan import scan_image
+from tests.support import FONT, engine
+
+ROWS = [  # room, patient, nurse, notes; None: a cell OCR did not read at all
+    ("407", "Dunied T", "Sharon", "pain 6/10"),
+    ("401", "Okafor, R", "Justin", "NPO after MN"),
+    ("435", None, "Avita", "DNR"),
+    ("423", "LYONS ALLEN", "Hexker", "wound care"),
+    ("438", "Rivers, Jeremy", "Rebecco", "Taylor"),  # a stray name in the notes
+    ("403", "Sackun L", "K0vy", "d/c today"),
+]
+COLS = (0, 120, 480, 700)
+
+
+def _board(angle_deg: float) -> tuple[list[Word], dict[tuple[int, int], tuple[float, float]]]:
+    """Word boxes of a board tilted by angle_deg, and each cell's centre in the image."""
+    a = math.radians(angle_deg)
+    words, centres = [], {}
+    for r, row in enumerate(ROWS):
+        for c, text in enumerate(row):
+            u, v = 300 + COLS[c], 300 + 60 * r
+            w = 16 * len(text or "Xxxxxxx")
+            cx, cy = u + w / 2, v + 12
+            x, y = cx * math.cos(a) + cy * math.sin(a), -cx * math.sin(a) + cy * math.cos(a)
+            centres[r, c] = (x, y)
+            if text is None:
+                continue
+            hw, hh = w / 2 * math.cos(a) + 12 * math.sin(a), w / 2 * math.sin(a) + 12 * math.cos(a)
+            box = Box(int(x - hw), int(y - hh), int(2 * hw), int(2 * hh))
+            words += [Word(t, box, 60.0, r * 10 + c) for t in [text]]
+    return words, centres
+
+
+def _record(words: list[Word], angle_deg: float) -> Record:
+    region = Region(Box.around(w.box for w in words), 24.0, angle_deg, 200)
+    return Record((Block(tuple(words), region),), frozenset({"rm", "rn"}), region.box)
+
+
+def _names_found(words: list[Word]) -> list[Finding]:
+    hits = {"Okafor, R", "LYONS ALLEN", "Justin", "Taylor", "Rebecco"}
+    return [Finding("PERSON", 0.9, w.text, boxes=(w.box,)) for w in words if w.text in hits]
+
+
+def _covered(boxes: list[Box], p: tuple[float, float]) -> bool:
+    return any(b.x <= p[0] < b.right and b.y <= p[1] < b.bottom for b in boxes)
+
+
+def test_a_tilted_name_column_is_covered_down_to_its_unread_cells() -> None:
+    words, centres = _board(8.0)
+    cols = column_findings([_record(words, 8.0)], _names_found(words), (2000, 1500))
+    boxes = [b for f in cols for b in f.boxes]
+    assert {f.entity_type for f in cols} == {"RECORD_COLUMN"}
+    for r in range(len(ROWS)):
+        assert _covered(boxes, centres[r, 1]), ("patient", r)  # "Dunied T", the unread one
+        assert _covered(boxes, centres[r, 2]), ("nurse", r)
+    # The notes column held one stray name: not a column of names. Rooms stay too.
+    assert not any(_covered(boxes, centres[r, 3]) for r in (0, 1, 3, 5))
+    assert not any(_covered(boxes, centres[r, 0]) for r in range(len(ROWS)))
+
+
+def test_one_name_is_not_a_column() -> None:
+    words, _ = _board(0.0)
+    one = [f for f in _names_found(words) if f.text == "Justin"]
+    assert column_findings([_record(words, 0.0)], one, (2000, 1500)) == []
+
+
+def test_a_census_board_photo_has_its_name_columns_blurred() -> None:
+    rows = [
+        ("Rm", "Patient", "RN", "Notes"),
+        ("407", "Okafor, Robert", "Maria", "fall risk"),
+        ("409", "Lindqvist, Anna", "Brian", "NPO after MN"),
+        ("411", "Zubrowski, Tomasz", "Keisha", "tele"),
+        ("414", "Haddad, Samir", "Carlos", "d/c today"),
+        ("416", "Nakamura, Emi", "Deborah", "PT eval"),
+    ]
+    board = Image.new("RGB", (1300, 520), (240, 240, 244))
+    d, font = ImageDraw.Draw(board), ImageFont.truetype(FONT, 30)
+    centres = []
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            x, y = 40 + (0, 150, 650, 900)[c], 30 + 80 * r
+            d.text((x, y), text, fill=(30, 40, 140), font=font)
+            if r and c == 1:
+                centres.append((200 + x + d.textlength(text, font=font) / 2, 300 + y + 18))
+    photo = Image.fromarray(np.full((1100, 1700, 3), 120, np.uint8))
+    photo.paste(board, (200, 300))
+    rep = scan_image(photo, engine(), Config(faces="ignore"), "board.png")
+    assert "RECORD_COLUMN" in {f.entity_type for f in rep.findings}, rep.findings
+    boxes = redaction_boxes(rep.findings, photo.width, photo.height, Config())
+    assert all(_covered(boxes, p) for p in centres)
