@@ -63,7 +63,8 @@ def _covered(boxes: list[Box], p: tuple[float, float]) -> bool:
 
 def test_a_tilted_name_column_is_covered_down_to_its_unread_cells() -> None:
     words, centres = _board(8.0)
-    cols = column_findings([_record(words, 8.0)], _names_found(words), (2000, 1500))
+    rec = _record(words, 8.0)
+    cols = column_findings(list(rec.blocks), [rec], _names_found(words), (2000, 1500))
     boxes = [b for f in cols for b in f.boxes]
     assert {f.entity_type for f in cols} == {"RECORD_COLUMN"}
     for r in range(len(ROWS)):
@@ -74,10 +75,14 @@ def test_a_tilted_name_column_is_covered_down_to_its_unread_cells() -> None:
     assert not any(_covered(boxes, centres[r, 0]) for r in range(len(ROWS)))
 
 
-def test_one_name_is_not_a_column() -> None:
+def test_one_name_is_not_a_column_nor_two_outside_a_record() -> None:
     words, _ = _board(0.0)
-    one = [f for f in _names_found(words) if f.text == "Justin"]
-    assert column_findings([_record(words, 0.0)], one, (2000, 1500)) == []
+    rec = _record(words, 0.0)
+    two = [f for f in _names_found(words) if f.text in ("Justin", "Rebecco")]
+    assert column_findings(list(rec.blocks), [rec], two[:1], (2000, 1500)) == []
+    # Outside a record (no label words read), two names are not yet a list of people.
+    assert column_findings(list(rec.blocks), [], two, (2000, 1500)) == []
+    assert column_findings(list(rec.blocks), [rec], two, (2000, 1500)) != []
 
 
 def test_a_census_board_photo_has_its_name_columns_blurred() -> None:

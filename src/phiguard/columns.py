@@ -20,17 +20,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from phiguard.layout import Record
+from phiguard.layout import Record, _neighbours
 from phiguard.models import Box, Finding, Word
+from phiguard.ocr import Block
 
 KIND = "RECORD_COLUMN"
 EVIDENCE = frozenset({"PERSON", "MRN", "DATE", "AGE_OVER_89", "ACCOUNT_NUMBER",
                       "HEALTH_PLAN_ID", "PHONE_NUMBER"})  # fmt: skip
-MIN_PHI_CELLS = 2  # cells with a finding in them that make a column PHI
+MIN_PHI_CELLS = 2  # cells with a finding in them that make a record's column PHI
 MIN_CELLS = 3  # a column has at least this many cells (rows read)
 NAMELIKE = 0.6  # share of a column's cells that must be PHI or shaped like a name
 ALIGN = 1.0  # cells start within this many text heights of each other: one column
 GAP = 0.8  # words closer than this many heights along a row are one cell
+MAX_TILT, TILT_STEP = 15.0, 1.5  # degrees: tilts of a board tried (photos are within 12)
 SLICE = 1.2  # upright boxes down a column, this many text heights tall
 
 # A capitalised word (Ann, McKay, O'Neil), a word in capitals of four letters or more
@@ -51,21 +53,46 @@ class Cell:
 
 
 def column_findings(
-    recs: list[Record], found: list[Finding], size: tuple[int, int]
+    blocks: list[Block], recs: list[Record], found: list[Finding], size: tuple[int, int]
 ) -> list[Finding]:
-    """RECORD_COLUMN findings for the columns of every record that hold PHI."""
+    """RECORD_COLUMN findings for the columns of names or IDs in a photo's text blocks.
+
+    In a record block two PHI cells make a column; elsewhere (a board whose label words
+    were not read) three do: three names one under another are a list of people.
+    """
     boxes = [b for f in found if f.entity_type in EVIDENCE for b in f.boxes]
+    in_record = {id(b) for r in recs for b in r.blocks}
     out: list[Finding] = []
-    for rec in recs:
-        words = [w for b in rec.blocks for w in b.words if w.text.strip()]
+    for group in _neighbours([b for b in blocks if b.region is not None and b.words]):
+        words = [w for b in group for w in b.words if w.text.strip()]
         if len(words) < MIN_CELLS:
             continue
-        angle = math.radians(float(np.median([b.region.angle for b in rec.blocks if b.region])))
+        need = MIN_PHI_CELLS if any(id(b) in in_record for b in group) else MIN_PHI_CELLS + 1
         h = float(np.median([w.box.h for w in words]))
-        cells = _cells(words, boxes, angle, h)
-        for col in _columns(cells, h):
-            out.append(_finding(col, cells, angle, h, size))
+        angle, cells, cols = _best_tilt(group, words, boxes, h, need)
+        out += [_finding(col, cells, angle, h, size) for col in cols]
     return out
+
+
+def _best_tilt(group: list[Block], words: list[Word], boxes: list[Box], h: float,
+               need: int) -> tuple[float, list[Cell], list[list[Cell]]]:  # fmt: skip
+    """The board's tilt that lines up the most PHI cells in columns, and those columns.
+
+    The block's own angle comes from its characters; on a marker board the ruled lines
+    and loose strokes can mislead it by several degrees, and then a column drifts a
+    name's width sideways over eight rows. So tilts either side are tried too.
+    """
+    own = float(np.median([b.region.angle for b in group if b.region]))
+    best: tuple[tuple[int, int, float], float, list[Cell], list[list[Cell]]] | None = None
+    for deg in [own, *np.arange(-MAX_TILT, MAX_TILT + 0.1, TILT_STEP)]:
+        a = math.radians(float(deg))
+        cells = _cells(words, boxes, a, h)
+        cols = _columns(cells, h, need)
+        key = (sum(c.phi for col in cols for c in col), sum(map(len, cols)), -abs(deg - own))
+        if best is None or key > best[0]:
+            best = (key, a, cells, cols)
+    assert best is not None
+    return best[1], best[2], best[3]
 
 
 def _cells(words: list[Word], phi: list[Box], angle: float, h: float) -> list[Cell]:
@@ -88,14 +115,14 @@ def _cells(words: list[Word], phi: list[Box], angle: float, h: float) -> list[Ce
             for r in rows]  # fmt: skip
 
 
-def _columns(cells: list[Cell], h: float) -> list[list[Cell]]:
+def _columns(cells: list[Cell], h: float, need: int) -> list[list[Cell]]:
     """Groups of cells starting at about one place along the rows, PHI in enough of them."""
     out: list[list[Cell]] = []
     for anchor in (c for c in cells if c.phi):
         near = [c.u0 for c in cells if c.phi and abs(c.u0 - anchor.u0) < ALIGN * h]
         at = float(np.median(near))  # the column's edge: the PHI cells' own, not one's
         col = [c for c in cells if abs(c.u0 - at) < ALIGN * h]
-        if sum(c.phi for c in col) < MIN_PHI_CELLS or len(col) < MIN_CELLS:
+        if sum(c.phi for c in col) < need or len(col) < MIN_CELLS:
             continue
         if sum(c.phi or c.name for c in col) < NAMELIKE * len(col):
             continue  # a notes column with a stray finding in it

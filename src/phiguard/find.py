@@ -91,7 +91,7 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
         codes = pool.submit(find_codes, image)
         found, blocks, recs = _read_text(image, engine, config)
         objects = codes.result() + layout.block_findings(recs, codes.result())
-        objects += column_findings(recs, found, image.size)
+        objects += column_findings(blocks, recs, found, image.size)
         objects += notes.credential_lines(blocks, found)
         found += [f for f in objects if f.entity_type in config.entities]
         return found + (faces.result() if faces else [])
