@@ -38,6 +38,7 @@ DEFAULT_ENTITIES: frozenset[str] = frozenset(
         "CHART_SCREEN",
         "WRISTBAND",
         "RECORD_COLUMN",
+        "STICKY_NOTE",
         "NEEDS_REVIEW",
     }
 )

@@ -78,6 +78,7 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
     from phiguard.codes import find_codes
     from phiguard.columns import column_findings
     from phiguard.faces import detect_faces
+    from phiguard.sticky import unread_notes
 
     # Faces and codes are looked for while the text is read (Tesseract's C API and
     # onnxruntime release the GIL): on a photo checked on its own, their ~0.1-0.2 s then
@@ -92,6 +93,7 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
         found, blocks, recs = _read_text(image, engine, config)
         objects = codes.result() + layout.block_findings(recs, codes.result())
         objects += column_findings(blocks, recs, found, image.size)
+        objects += unread_notes(image, blocks)
         objects += notes.credential_lines(blocks, found)
         found += [f for f in objects if f.entity_type in config.entities]
         return found + (faces.result() if faces else [])

@@ -22,6 +22,7 @@ export const TYPES = {
   CHART_SCREEN: ["patient chart or list", "patient charts or lists", "#6a3d9a"],
   WRISTBAND: ["wristband", "wristbands", "#6a3d9a"],
   RECORD_COLUMN: ["column of names or IDs", "columns of names or IDs", "#d55e00"],
+  STICKY_NOTE: ["sticky note we could not read", "sticky notes we could not read", "#a50026"],
   NEEDS_REVIEW: ["area to check by eye", "areas to check by eye", "#a50026"],
   MANUAL: ["area you marked", "areas you marked", "#1b1f24"],
 };

@@ -1,0 +1,129 @@
+"""Sticky notes with writing we could not read: blurred, for what they usually hold.
+
+A note stuck to a monitor bezel holds a login more often than anything else, and in a
+photo its handwriting is often 8-12 px high and blurred: no reader gets the password
+out of it, yet someone zooming into the posted photo might. So a pastel square with
+pen strokes on it (a sticky note) whose writing was not read as ordinary words
+becomes a STICKY_NOTE finding over the writing, blurred by default. A note we did
+read ("Huddle at 2") is left alone; credentials read on it are findings of their own.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from phiguard.models import Box, Finding, Word
+from phiguard.ocr import Block
+
+KIND = "STICKY_NOTE"
+WORK_SIDE = 800  # notes are looked for on a copy this size: they are 60+ px wide
+HUE_STEP = 10
+AREA = (0.002, 0.05)  # a note covers this share of the photo
+PAPER_SHARE = 0.8  # of the note's outline is paper of its colour (the rest is writing)
+SQUARE = 0.72  # its sides' ratio is at least this (a note is about square)
+FILLED = 0.85  # its outline fills this share of its rotated bounding rectangle
+INK_DROP = 35  # ink is this much darker than the paper (0-255)
+MIN_STROKES = 3
+READ_CONF = 80  # PP-OCR or Tesseract confidence of words read as ordinary text
+
+
+def unread_notes(image: Image.Image, blocks: list[Block]) -> list[Finding]:
+    """STICKY_NOTE findings: the writing on each sticky note not read as plain words."""
+    words = [w for b in blocks for w in b.words]
+    out = []
+    for writing in writing_on_notes(np.asarray(image.convert("RGB"))):
+        inside = [w for w in words if _centre_in(w.box, writing)]
+        if _ordinary(inside):
+            continue
+        out.append(Finding(KIND, 0.7, f"{len(inside)} words read, not as plain text",
+                           boxes=(writing,), source="layout:sticky-note"))  # fmt: skip
+    return out
+
+
+def writing_on_notes(rgb: np.ndarray) -> list[Box]:
+    """The box round the pen strokes on each sticky note in the photo."""
+    scale = min(1.0, WORK_SIDE / max(rgb.shape[:2]))
+    small = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    pastel = (hsv[..., 1] >= 40) & (hsv[..., 1] <= 175) & (hsv[..., 2] >= 160)
+    found: list[Box] = []
+    # One hue at a time: a yellow note on a pale aqua wall is its own shape only in its
+    # own colour (opencv hue runs 0-179; bins overlap so a note is never split).
+    for centre in range(0, 180, HUE_STEP):
+        near = np.abs((hsv[..., 0].astype(np.int16) - centre + 90) % 180 - 90) <= HUE_STEP
+        paper = cv2.morphologyEx((pastel & near).astype(np.uint8), cv2.MORPH_OPEN,
+                                 np.ones((3, 3), np.uint8))  # fmt: skip
+        contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for c in contours:
+            area = cv2.contourArea(c) / pastel.size
+            if AREA[0] <= area <= AREA[1] and _note_shaped(c) and _one_colour(hsv, paper, c):
+                box = _strokes(gray, (c / scale).astype(np.int32))
+                if box is not None:
+                    found.append(box)
+    return _distinct(found)
+
+
+def _distinct(boxes: list[Box]) -> list[Box]:
+    out: list[Box] = []
+    for b in boxes:
+        if not any(b.intersection(o) > 0.5 * min(b.area, o.area) for o in out):
+            out.append(b)
+    return out
+
+
+def _note_shaped(c: np.ndarray) -> bool:
+    (_, _), (w, h), _ = cv2.minAreaRect(c)
+    if min(w, h) < SQUARE * max(w, h):
+        return False
+    return bool(cv2.contourArea(cv2.convexHull(c)) >= FILLED * w * h)
+
+
+def _one_colour(hsv: np.ndarray, paper: np.ndarray, c: np.ndarray) -> bool:
+    """Not a poster, a photo, a gradient, or a cork board with white sheets pinned on it:
+    the note is of one hue all over, writing apart."""
+    filled = np.zeros_like(paper)
+    cv2.drawContours(filled, [cv2.convexHull(c)], -1, 1, -1)
+    on = (filled > 0) & (paper > 0)
+    if on.sum() < 50 or on.sum() < PAPER_SHARE * filled.sum():
+        return False
+    return float(np.std(hsv[..., 0][on])) <= 12
+
+
+def _strokes(gray: np.ndarray, c: np.ndarray) -> Box | None:
+    """Small dark marks inside the note (full resolution): pen writing, not a line."""
+    x, y, w, h = cv2.boundingRect(c)
+    crop = gray[y : y + h, x : x + w]
+    filled = np.zeros_like(crop)
+    cv2.drawContours(filled, [cv2.convexHull(c - [x, y])], -1, 1, -1)
+    m = max(3, int(0.04 * min(w, h)))  # not the note's shaded edge
+    filled = cv2.erode(filled, np.ones((m, m), np.uint8))
+    if filled.sum() < 100:
+        return None
+    ink = (filled > 0) & (crop < np.median(crop[filled > 0]) - INK_DROP)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8))
+    side = float(np.sqrt(filled.sum()))
+    marks = [s for s in stats[1:] if s[4] >= 4 and s[3] <= 0.2 * side and s[2] <= 0.6 * side]
+    if len(marks) < MIN_STROKES:
+        return None
+    x0, y0 = min(s[0] for s in marks), min(s[1] for s in marks)
+    x1, y1 = max(s[0] + s[2] for s in marks), max(s[1] + s[3] for s in marks)
+    if x1 - x0 < 0.6 * (y1 - y0):
+        return None  # lines of writing are wider than tall; an edge's shadow is not
+    pad = max(3, int(0.02 * side))
+    return Box(int(x + x0 - pad), int(y + y0 - pad), int(x1 - x0 + 2 * pad), int(y1 - y0 + 2 * pad))
+
+
+def _ordinary(words: list[Word]) -> bool:
+    """Read with confidence as plain words ("Huddle at 2pm"), not a password's jumble."""
+    if not words:
+        return False
+    plain = [w for w in words if w.conf >= READ_CONF and w.text.strip(".,!:-").isalpha()]
+    return len(plain) >= 0.8 * len(words)
+
+
+def _centre_in(b: Box, area: Box) -> bool:
+    cx, cy = b.x + b.w // 2, b.y + b.h // 2
+    return area.x <= cx < area.right and area.y <= cy < area.bottom

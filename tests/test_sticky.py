@@ -1,0 +1,74 @@
+"""Sticky notes whose writing we cannot read are blurred; read or blank ones are not."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from phiguard.config import Config
+from phiguard.models import Box
+from phiguard.redact import redaction_boxes
+from phiguard.scan import scan_image
+from phiguard.sticky import writing_on_notes
+from tests.support import FONT, engine
+
+
+def _wall(colour: tuple[int, int, int] = (150, 205, 200)) -> Image.Image:
+    """A pale aqua wall: pastel itself, so the note must stand out by its own hue."""
+    rng = np.random.default_rng(3)
+    base = np.clip(np.array(colour) + rng.normal(0, 4, (900, 1200, 3)), 0, 255)
+    return Image.fromarray(base.astype(np.uint8))
+
+
+def _note(lines: list[str], size: int, blur: float, colour=(255, 238, 120)) -> Image.Image:
+    note = Image.new("RGB", (200, 200), colour)
+    d, font = ImageDraw.Draw(note), ImageFont.truetype(FONT, size)
+    for i, line in enumerate(lines):
+        d.text((14, 16 + i * int(size * 1.6)), line, fill=(30, 30, 60), font=font)
+    return note.filter(ImageFilter.GaussianBlur(blur)) if blur else note
+
+
+def _photo(note: Image.Image, angle: float = 7.0, at: tuple[int, int] = (700, 150)) -> Image.Image:
+    photo = _wall()
+    tilted = note.rotate(angle, expand=True, fillcolor=(0, 0, 0))
+    mask = Image.new("L", note.size, 255).rotate(angle, expand=True)
+    photo.paste(tilted, at, mask)
+    return photo
+
+
+def _inside(outer: Box, x: int, y: int) -> bool:
+    return outer.x <= x < outer.right and outer.y <= y < outer.bottom
+
+
+def test_the_writing_on_a_tilted_note_is_found_and_a_blank_note_is_not() -> None:
+    note = _note(["epic login", "jsmith / Tr0ub4dor!"], 12, 0)
+    found = writing_on_notes(np.asarray(_photo(note)))
+    assert len(found) == 1, found
+    assert _inside(found[0], 730, 185), found  # the first line, near the note's corner
+    assert writing_on_notes(np.asarray(_photo(_note([], 12, 0)))) == []
+
+
+def test_a_pinned_up_poster_and_a_cork_board_are_not_notes() -> None:
+    poster = Image.new("RGB", (300, 420), (225, 235, 170))  # portrait, pastel, printed
+    d = ImageDraw.Draw(poster)
+    d.text((20, 20), "Fall prevention", fill=(20, 20, 40), font=ImageFont.truetype(FONT, 30))
+    d.text((20, 90), "Call, don't fall. Use the call light.", fill=(20, 20, 40),
+           font=ImageFont.truetype(FONT, 12))  # fmt: skip
+    cork = Image.new("RGB", (260, 240), (180, 140, 95))
+    ImageDraw.Draw(cork).rectangle((20, 20, 240, 220), fill=(250, 250, 245))
+    ImageDraw.Draw(cork).text((30, 40), "Potluck Friday", fill=(20, 20, 30),
+                              font=ImageFont.truetype(FONT, 14))  # fmt: skip
+    for thing in (poster, cork):
+        assert writing_on_notes(np.asarray(_photo(thing, angle=4))) == []
+
+
+def test_an_unreadable_note_is_blurred_and_a_readable_one_is_left_alone() -> None:
+    cfg = Config(faces="ignore")
+    unreadable = _photo(_note(["pacs login", "mkhan2 / Zq7!pRw"], 11, 1.6))
+    rep = scan_image(unreadable, engine(), cfg, "note.png")
+    assert "STICKY_NOTE" in {f.entity_type for f in rep.findings}, rep.findings
+    boxes = redaction_boxes(rep.findings, unreadable.width, unreadable.height, cfg)
+    assert any(_inside(b, 760, 200) for b in boxes)
+    readable = _photo(_note(["Huddle", "at noon", "today"], 30, 0))
+    rep = scan_image(readable, engine(), cfg, "huddle.png")
+    assert "STICKY_NOTE" not in {f.entity_type for f in rep.findings}, rep.findings
