@@ -9,7 +9,7 @@ from PIL import ImageFilter
 from bench.synth import values as V
 from bench.synth.codes import code128_modules, put_barcode, put_qr
 from bench.synth.fonts import font_at, pick_path
-from bench.synth.sheet import Sheet, new_sheet, put_rotated, put_text
+from bench.synth.sheet import Part, Sheet, new_sheet, put_rotated, put_text
 
 MARKERS = ((20, 30, 150), (15, 15, 20), (170, 25, 25), (20, 110, 50), (90, 40, 140))
 STICKY = ((255, 238, 120), (255, 180, 200), (170, 230, 160), (160, 210, 255), (255, 200, 120))
@@ -24,33 +24,36 @@ def sticky_note(fake: Faker, rng: np.random.Generator) -> Sheet:
     sh = new_sheet(side, side, STICKY[int(rng.integers(len(STICKY)))])
     hand = pick_path("hand", rng)
     ink = MARKERS[int(rng.integers(len(MARKERS)))]
-    user, pw = V.credential_pair(fake, rng)
+    lines = _sticky_lines(fake, rng)
     size = side / rng.uniform(9, 13)
+    longest = max(("".join(p[0] for p in parts) for parts in lines), key=len)
     # Shrink the hand until the longest line fits the note, as a writer would.
-    while font_at(hand, size).getlength(f"login {user} / {pw}") > side * 0.9 and size > 14:
+    while font_at(hand, size).getlength(longest) > side * 0.85 and size > 14:
         size *= 0.92
     f = font_at(hand, size)
     y = size * 0.8
-    for parts in _sticky_lines(fake, rng, user, pw):
+    for parts in lines:
         if parts:
             put_rotated(sh, (size * 0.6, y), parts, f, ink, jitter(rng, 4))
         y += size * 1.6
     return sh
 
 
-def _sticky_lines(fake: Faker, rng: np.random.Generator, user: str, pw: str) -> list[list]:
-    """What is scribbled on the note, top to bottom; an empty list is a blank line."""
-    system = str(V.choice(rng, ("Epic", "Pyxis", "PACS", "wifi", "Citrix", "lab portal", "")))
-    lines: list[list] = [[(f"{system} login", None)]] if system else []
-    if rng.random() < 0.5:
-        lab_u, lab_p = V.choice(rng, (("user: ", "pw: "), ("U: ", "P: "), ("login ", "pass ")))
-        lines += [
-            [(str(lab_u), None), (user, "CREDENTIAL")],
-            [(str(lab_p), None), (pw, "CREDENTIAL")],
-        ]
+SYSTEMS = ("Epic", "Pyxis", "PACS", "wifi", "Citrix", "lab portal", "Omnicell", "VPN", "")
+Line = list[Part]
+
+
+def _sticky_lines(fake: Faker, rng: np.random.Generator) -> list[Line]:
+    """What is scribbled on the note, top to bottom; an empty list is a blank line. The
+    secrets are CREDENTIAL whatever the layout: people write them every which way."""
+    layout = int(rng.integers(7))
+    if layout == 5:
+        lines = _pin_lines(rng)
+    elif layout == 6:
+        lines = _wifi_lines(fake, rng)
     else:
-        lines.append([(user, "CREDENTIAL"), (" / ", None), (pw, "CREDENTIAL")])
-    if rng.random() < 0.35:  # a patient call-back next to the password, as happens
+        lines = _login_lines(fake, rng, layout)
+    if rng.random() < 0.3:  # a patient call-back next to the password, as happens
         _first, last, _ = V.person(fake, rng)
         lines += [
             [],
@@ -58,6 +61,47 @@ def _sticky_lines(fake: Faker, rng: np.random.Generator, user: str, pw: str) -> 
             [(V.phone(rng), "PHONE_NUMBER")],
         ]
     return lines
+
+
+def _login_lines(fake: Faker, rng: np.random.Generator, layout: int) -> list[Line]:
+    """A user name and password: labelled on two lines, "user / pw" under a heading,
+    "Epic: user / pw" on one line, two bare lines, or the password alone."""
+    user, pw = V.credential_pair(fake, rng)
+    system = str(V.choice(rng, SYSTEMS))
+    word = str(V.choice(rng, ("login", "login", "pw", "")))
+    head: list[Line] = [[(f"{system} {word}".strip(), None)]] if system else []
+    if layout in (0, 1):
+        lab_u, lab_p = V.choice(rng, (("user: ", "pw: "), ("U: ", "P: "), ("login ", "pass ")))
+        return [*head, [(str(lab_u), None), (user, "CREDENTIAL")],
+                [(str(lab_p), None), (pw, "CREDENTIAL")]]  # fmt: skip
+    if layout == 2:
+        return [*head, [(user, "CREDENTIAL"), (" / ", None), (pw, "CREDENTIAL")]]
+    if layout == 3:
+        sep = str(V.choice(rng, (": ", " - ", " ")))
+        system = system or "Epic"
+        return [[(f"{system}{sep}", None), (user, "CREDENTIAL"), (" / ", None), (pw, "CREDENTIAL")]]
+    if rng.random() < 0.5:  # two bare lines, nothing says what they are
+        return [[(user, "CREDENTIAL")], [(pw, "CREDENTIAL")]]
+    label = str(V.choice(rng, ("pw: ", "PW ", "password: ", "pass - ", "new pw ")))
+    return [*head, [(label, None), (pw, "CREDENTIAL")]]
+
+
+def _pin_lines(rng: np.random.Generator) -> list[Line]:
+    """A dispensing-cabinet PIN or a door code: digits alone are the secret."""
+    what = str(V.choice(rng, ("Pyxis PIN", "PIN", "door code", "med room", "lockbox", "alarm")))
+    pin = V.digits(rng, int(rng.integers(4, 7))) + ("#" if rng.random() < 0.2 else "")
+    if rng.random() < 0.5:
+        return [[(f"{what} ", None), (pin, "CREDENTIAL")]]
+    return [[(what, None)], [(pin, "CREDENTIAL")]]
+
+
+def _wifi_lines(fake: Faker, rng: np.random.Generator) -> list[Line]:
+    """A wifi network and its key. The network name is broadcast to anyone nearby, so it
+    is ordinary text; the key is the CREDENTIAL."""
+    ssid = str(V.choice(rng, ("StaffNet", "HOSP-Staff", "MedNet-5G", "Clinical_WiFi", "4W-Staff")))
+    _user, key = V.credential_pair(fake, rng)
+    lab_n, lab_k = V.choice(rng, (("wifi: ", "key: "), ("WiFi ", "pw "), ("network: ", "pass: ")))
+    return [[(f"{lab_n}{ssid}", None)], [(str(lab_k), None), (key, "CREDENTIAL")]]
 
 
 def wristband(fake: Faker, rng: np.random.Generator) -> Sheet:
