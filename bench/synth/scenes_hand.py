@@ -71,9 +71,8 @@ def _login_lines(fake: Faker, rng: np.random.Generator, layout: int) -> list[Lin
     word = str(V.choice(rng, ("login", "login", "pw", "")))
     head: list[Line] = [[(f"{system} {word}".strip(), None)]] if system else []
     if layout in (0, 1):
-        lab_u, lab_p = V.choice(rng, (("user: ", "pw: "), ("U: ", "P: "), ("login ", "pass ")))
-        return [*head, [(str(lab_u), None), (user, "CREDENTIAL")],
-                [(str(lab_p), None), (pw, "CREDENTIAL")]]  # fmt: skip
+        lab_u, lab_p = _pair(rng, (("user: ", "pw: "), ("U: ", "P: "), ("login ", "pass ")))
+        return [*head, [(lab_u, None), (user, "CREDENTIAL")], [(lab_p, None), (pw, "CREDENTIAL")]]
     if layout == 2:
         return [*head, [(user, "CREDENTIAL"), (" / ", None), (pw, "CREDENTIAL")]]
     if layout == 3:
@@ -100,8 +99,12 @@ def _wifi_lines(fake: Faker, rng: np.random.Generator) -> list[Line]:
     is ordinary text; the key is the CREDENTIAL."""
     ssid = str(V.choice(rng, ("StaffNet", "HOSP-Staff", "MedNet-5G", "Clinical_WiFi", "4W-Staff")))
     _user, key = V.credential_pair(fake, rng)
-    lab_n, lab_k = V.choice(rng, (("wifi: ", "key: "), ("WiFi ", "pw "), ("network: ", "pass: ")))
-    return [[(f"{lab_n}{ssid}", None)], [(str(lab_k), None), (key, "CREDENTIAL")]]
+    lab_n, lab_k = _pair(rng, (("wifi: ", "key: "), ("WiFi ", "pw "), ("network: ", "pass: ")))
+    return [[(f"{lab_n}{ssid}", None)], [(lab_k, None), (key, "CREDENTIAL")]]
+
+
+def _pair(rng: np.random.Generator, pairs: tuple[tuple[str, str], ...]) -> tuple[str, str]:
+    return pairs[int(rng.integers(len(pairs)))]
 
 
 def wristband(fake: Faker, rng: np.random.Generator) -> Sheet:
