@@ -53,7 +53,7 @@ def whiteboard(fake: Faker, rng: np.random.Generator) -> Sheet:
     rows = [C.row(fake, rng, cols) for _ in range(int(rng.integers(5, 10)))]
     left, right = frame + 30.0, w - frame - 30.0
     st, xs = _fit(rng, st, cols, rows, left, right)
-    y0 = top + st.size * 0.6
+    y0 = top + st.size * 0.9
     body = y0 + _band(st) + st.size * 0.3 if st.header != "none" else y0
     # Each row gets at least 1.4 line heights; a full board leaves the last rows off.
     step = max(st.size * 1.4, (h - body - frame - st.size * 0.5) / len(rows))
@@ -63,7 +63,7 @@ def whiteboard(fake: Faker, rng: np.random.Generator) -> Sheet:
     if st.header != "none":
         _header(sh, st, cols, xs, y0, right)
     for r in range(n):
-        _board_row(sh, rng, st, rows[r], xs, body + step * r + step * 0.2)
+        _board_row(sh, rng, st, rows[r], xs, (body + step * r, step))
     return sh
 
 
@@ -193,7 +193,7 @@ def _header(
         fill = (20, 20, 25) if sum(st.strip) > 600 else (250, 250, 250)
     for j, (_role, head) in enumerate(cols):
         text = _head_text(st, head)
-        x = xs[j] + st.size * 0.15
+        x = xs[j] + st.size * 0.35
         put_text(sh, (x, y + band * 0.12), text, fh, fill)
         if st.header == "underlined":
             uy = y + band * 0.12 + st.size * 1.05
@@ -208,14 +208,20 @@ def _board_row(
     st: Style,
     cells: list[list[Part]],
     xs: list[float],
-    y: float,
+    band: tuple[float, float],
 ) -> None:
+    """One bed's cells, written roughly mid-row and clear of the tape on the left, as a
+    writer keeps the marker off the lines."""
     hand = pick_path("hand", rng) if rng.random() < 0.5 else st.hand  # another nurse's hand
     ink = MARKERS[int(rng.integers(len(MARKERS)))]
     f = font_at(hand, st.size * rng.uniform(0.8, 1.1))
+    asc, desc = f.getmetrics()
+    top, step = band
+    y = top + max(0.0, (step - asc - desc - 8) / 2 + step * rng.uniform(-0.1, 0.1))
     for j, parts in enumerate(cells):
         if parts:
-            put_rotated(sh, (xs[j] + st.size * 0.15, y), parts, f, ink, jitter(rng))
+            x = xs[j] + st.size * rng.uniform(0.3, 0.5)
+            put_rotated(sh, (x, y + jitter(rng, 4)), parts, f, ink, jitter(rng))
 
 
 def _rules(
