@@ -13,14 +13,15 @@ from faker import Faker
 
 from bench.synth import photo as P
 from bench.synth.camera import develop
-from bench.synth.scenes_hand import sticky_note, whiteboard, wristband
+from bench.synth.scenes_board import whiteboard
+from bench.synth.scenes_hand import sticky_note, wristband
 from bench.synth.scenes_monitor import dashboard, in_monitor
 from bench.synth.scenes_paper import bulletin, discharge_form, poster, sign
 from bench.synth.scenes_screen import chart_screen, patient_list
 from bench.synth.sheet import ORDINARY, Label, Sheet
 
 # Bump when the generator's output changes, so bench.run rebuilds a stale corpus.
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 SceneFn = Callable[[Faker, np.random.Generator], Sheet]
 SCENES: dict[str, SceneFn] = {
     "chart_screen": lambda f, r: in_monitor(chart_screen(f, r), r),

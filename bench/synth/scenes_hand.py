@@ -1,130 +1,22 @@
-"""Handwritten and small objects: census whiteboard, sticky note, wristband."""
+"""Handwritten and small objects: sticky note, wristband (the whiteboard: scenes_board.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 from faker import Faker
-from PIL import ImageDraw, ImageFilter
+from PIL import ImageFilter
 
 from bench.synth import values as V
 from bench.synth.codes import code128_modules, put_barcode, put_qr
 from bench.synth.fonts import font_at, pick_path
-from bench.synth.sheet import Sheet, new_sheet, put_rotated, put_text
+from bench.synth.sheet import Part, Sheet, new_sheet, put_rotated, put_text
 
 MARKERS = ((20, 30, 150), (15, 15, 20), (170, 25, 25), (20, 110, 50), (90, 40, 140))
-NOTES = (
-    "NPO after MN",
-    "fall risk",
-    "d/c today",
-    "PT eval",
-    "tele",
-    "2L NC",
-    "I&O",
-    "q2h turns",
-    "CT at 1400",
-    "wound care",
-    "pain 6/10",
-    "iso: contact",
-    "AM labs",
-    "ambulate TID",
-    "bedrest",
-    "DNR",
-    "",
-)
 STICKY = ((255, 238, 120), (255, 180, 200), (170, 230, 160), (160, 210, 255), (255, 200, 120))
 
 
-def _jitter(rng: np.random.Generator, a: float = 3.0) -> float:
+def jitter(rng: np.random.Generator, a: float = 3.0) -> float:
     return float(rng.uniform(-a, a))
-
-
-def whiteboard(fake: Faker, rng: np.random.Generator) -> Sheet:
-    w, h = int(rng.integers(1700, 2300)), int(rng.integers(1100, 1500))
-    tone = int(rng.integers(225, 250))
-    sh = new_sheet(w, h, (tone, tone, min(255, tone + 4)))
-    d = sh.draw
-    frame = int(rng.integers(14, 30))
-    d.rectangle((0, 0, w - 1, h - 1), outline=(170, 172, 176), width=frame)
-    _ghosts(d, rng, w, h)
-    size = float(rng.uniform(34, 52))
-    hand = pick_path("hand", rng)
-    ink = MARKERS[int(rng.integers(len(MARKERS)))]
-    title = f"{V.choice(rng, ('4 West', '5 North', 'ICU', 'Med-Surg', 'Step-Down', 'L&D'))} Census"
-    put_rotated(sh, (frame + 30, frame + 18), title, font_at(hand, size * 1.4), ink, _jitter(rng))
-    cf, _cl, _ = V.person(fake, rng)
-    put_rotated(
-        sh,
-        (w * 0.55, frame + 24),
-        [("Charge RN: ", None), (cf, "PERSON", "staff")],
-        font_at(hand, size),
-        ink,
-        _jitter(rng),
-    )
-    cols = (0.0, 0.12, 0.47, 0.64)
-    top = frame + size * 3.2
-    for i, head in enumerate(("Rm", "Patient", "RN", "Notes")):
-        put_text(sh, (frame + 30 + cols[i] * w, top), head, font_at(hand, size * 0.9), ink)
-    rows = int(rng.integers(5, 10))
-    step = (h - top - frame - size) / (rows + 0.5)
-    for r in range(rows):
-        y = top + step * (r + 1)
-        d.line(
-            (frame + 10, y - step * 0.18, w - frame - 10, y - step * 0.18),
-            fill=(60, 60, 70),
-            width=3,
-        )
-        _board_row(sh, fake, rng, hand, size, frame + 30, y, cols, w)
-    return sh
-
-
-def _ghosts(d: ImageDraw.ImageDraw, rng: np.random.Generator, w: int, h: int) -> None:
-    """Half-erased marker smudges, as on every real whiteboard."""
-    for _ in range(int(rng.integers(3, 9))):
-        x, y = rng.uniform(0, w), rng.uniform(0, h)
-        c = int(rng.integers(195, 225))
-        d.line(
-            (x, y, x + rng.uniform(60, 300), y + rng.uniform(-20, 20)),
-            fill=(c, c, c + 6),
-            width=int(rng.integers(6, 20)),
-        )
-
-
-def _board_row(
-    sh: Sheet,
-    fake: Faker,
-    rng: np.random.Generator,
-    hand: str,
-    size: float,
-    x0: float,
-    y: float,
-    cols: tuple,
-    w: int,
-) -> None:
-    if rng.random() < 0.5:  # each row in a possibly different hand and marker
-        hand = pick_path("hand", rng)
-    ink = MARKERS[int(rng.integers(len(MARKERS)))]
-    f = font_at(hand, size * rng.uniform(0.8, 1.1))
-    first, last, mid = V.person(fake, rng)
-    nf, _, _ = V.person(fake, rng)
-    put_rotated(sh, (x0 + cols[0] * w, y), str(rng.integers(401, 440)), f, ink, _jitter(rng))
-    put_rotated(
-        sh,
-        (x0 + cols[1] * w, y),
-        [(V.name_as(rng, first, last, mid), "PERSON", "patient")],
-        f,
-        ink,
-        _jitter(rng),
-    )
-    put_rotated(sh, (x0 + cols[2] * w, y), [(nf, "PERSON", "staff")], f, ink, _jitter(rng))
-    note = str(V.choice(rng, NOTES))
-    if rng.random() < 0.15:
-        _born, age = V.dob(fake, rng, old=rng.random() < 0.5)
-        kind = "AGE_OVER_89" if age >= 90 else None
-        put_rotated(
-            sh, (x0 + cols[3] * w, y), [(f"{age}", kind), ("yo", None)], f, ink, _jitter(rng)
-        )
-    elif note:
-        put_rotated(sh, (x0 + cols[3] * w, y), note, f, ink, _jitter(rng))
 
 
 def sticky_note(fake: Faker, rng: np.random.Generator) -> Sheet:
@@ -132,33 +24,36 @@ def sticky_note(fake: Faker, rng: np.random.Generator) -> Sheet:
     sh = new_sheet(side, side, STICKY[int(rng.integers(len(STICKY)))])
     hand = pick_path("hand", rng)
     ink = MARKERS[int(rng.integers(len(MARKERS)))]
-    user, pw = V.credential_pair(fake, rng)
+    lines = _sticky_lines(fake, rng)
     size = side / rng.uniform(9, 13)
+    longest = max(("".join(p[0] for p in parts) for parts in lines), key=len)
     # Shrink the hand until the longest line fits the note, as a writer would.
-    while font_at(hand, size).getlength(f"login {user} / {pw}") > side * 0.9 and size > 14:
+    while font_at(hand, size).getlength(longest) > side * 0.85 and size > 14:
         size *= 0.92
     f = font_at(hand, size)
     y = size * 0.8
-    for parts in _sticky_lines(fake, rng, user, pw):
+    for parts in lines:
         if parts:
-            put_rotated(sh, (size * 0.6, y), parts, f, ink, _jitter(rng, 4))
+            put_rotated(sh, (size * 0.6, y), parts, f, ink, jitter(rng, 4))
         y += size * 1.6
     return sh
 
 
-def _sticky_lines(fake: Faker, rng: np.random.Generator, user: str, pw: str) -> list[list]:
-    """What is scribbled on the note, top to bottom; an empty list is a blank line."""
-    system = str(V.choice(rng, ("Epic", "Pyxis", "PACS", "wifi", "Citrix", "lab portal", "")))
-    lines: list[list] = [[(f"{system} login", None)]] if system else []
-    if rng.random() < 0.5:
-        lab_u, lab_p = V.choice(rng, (("user: ", "pw: "), ("U: ", "P: "), ("login ", "pass ")))
-        lines += [
-            [(str(lab_u), None), (user, "CREDENTIAL")],
-            [(str(lab_p), None), (pw, "CREDENTIAL")],
-        ]
+SYSTEMS = ("Epic", "Pyxis", "PACS", "wifi", "Citrix", "lab portal", "Omnicell", "VPN", "")
+Line = list[Part]
+
+
+def _sticky_lines(fake: Faker, rng: np.random.Generator) -> list[Line]:
+    """What is scribbled on the note, top to bottom; an empty list is a blank line. The
+    secrets are CREDENTIAL whatever the layout: people write them every which way."""
+    layout = int(rng.integers(7))
+    if layout == 5:
+        lines = _pin_lines(rng)
+    elif layout == 6:
+        lines = _wifi_lines(fake, rng)
     else:
-        lines.append([(user, "CREDENTIAL"), (" / ", None), (pw, "CREDENTIAL")])
-    if rng.random() < 0.35:  # a patient call-back next to the password, as happens
+        lines = _login_lines(fake, rng, layout)
+    if rng.random() < 0.3:  # a patient call-back next to the password, as happens
         _first, last, _ = V.person(fake, rng)
         lines += [
             [],
@@ -166,6 +61,50 @@ def _sticky_lines(fake: Faker, rng: np.random.Generator, user: str, pw: str) -> 
             [(V.phone(rng), "PHONE_NUMBER")],
         ]
     return lines
+
+
+def _login_lines(fake: Faker, rng: np.random.Generator, layout: int) -> list[Line]:
+    """A user name and password: labelled on two lines, "user / pw" under a heading,
+    "Epic: user / pw" on one line, two bare lines, or the password alone."""
+    user, pw = V.credential_pair(fake, rng)
+    system = str(V.choice(rng, SYSTEMS))
+    word = str(V.choice(rng, ("login", "login", "pw", "")))
+    head: list[Line] = [[(f"{system} {word}".strip(), None)]] if system else []
+    if layout in (0, 1):
+        lab_u, lab_p = _pair(rng, (("user: ", "pw: "), ("U: ", "P: "), ("login ", "pass ")))
+        return [*head, [(lab_u, None), (user, "CREDENTIAL")], [(lab_p, None), (pw, "CREDENTIAL")]]
+    if layout == 2:
+        return [*head, [(user, "CREDENTIAL"), (" / ", None), (pw, "CREDENTIAL")]]
+    if layout == 3:
+        sep = str(V.choice(rng, (": ", " - ", " ")))
+        system = system or "Epic"
+        return [[(f"{system}{sep}", None), (user, "CREDENTIAL"), (" / ", None), (pw, "CREDENTIAL")]]
+    if rng.random() < 0.5:  # two bare lines, nothing says what they are
+        return [[(user, "CREDENTIAL")], [(pw, "CREDENTIAL")]]
+    label = str(V.choice(rng, ("pw: ", "PW ", "password: ", "pass - ", "new pw ")))
+    return [*head, [(label, None), (pw, "CREDENTIAL")]]
+
+
+def _pin_lines(rng: np.random.Generator) -> list[Line]:
+    """A dispensing-cabinet PIN or a door code: digits alone are the secret."""
+    what = str(V.choice(rng, ("Pyxis PIN", "PIN", "door code", "med room", "lockbox", "alarm")))
+    pin = V.digits(rng, int(rng.integers(4, 7))) + ("#" if rng.random() < 0.2 else "")
+    if rng.random() < 0.5:
+        return [[(f"{what} ", None), (pin, "CREDENTIAL")]]
+    return [[(what, None)], [(pin, "CREDENTIAL")]]
+
+
+def _wifi_lines(fake: Faker, rng: np.random.Generator) -> list[Line]:
+    """A wifi network and its key. The network name is broadcast to anyone nearby, so it
+    is ordinary text; the key is the CREDENTIAL."""
+    ssid = str(V.choice(rng, ("StaffNet", "HOSP-Staff", "MedNet-5G", "Clinical_WiFi", "4W-Staff")))
+    _user, key = V.credential_pair(fake, rng)
+    lab_n, lab_k = _pair(rng, (("wifi: ", "key: "), ("WiFi ", "pw "), ("network: ", "pass: ")))
+    return [[(f"{lab_n}{ssid}", None)], [(lab_k, None), (key, "CREDENTIAL")]]
+
+
+def _pair(rng: np.random.Generator, pairs: tuple[tuple[str, str], ...]) -> tuple[str, str]:
+    return pairs[int(rng.integers(len(pairs)))]
 
 
 def wristband(fake: Faker, rng: np.random.Generator) -> Sheet:

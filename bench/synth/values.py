@@ -11,6 +11,8 @@ import datetime as dt
 import numpy as np
 from faker import Faker
 
+# The corpus's fixed "today", so ages and recent dates do not drift with the clock.
+TODAY = dt.date(2025, 6, 1)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -68,13 +70,12 @@ def date_text(rng: np.random.Generator, d: dt.date) -> str:
 
 def dob(fake: Faker, rng: np.random.Generator, old: bool = False) -> tuple[dt.date, int]:
     age = int(rng.integers(90, 103)) if old else int(rng.integers(18, 89))
-    today = dt.date(2025, 6, 1)
-    d = today - dt.timedelta(days=365 * age + int(rng.integers(0, 360)))
+    d = TODAY - dt.timedelta(days=365 * age + int(rng.integers(0, 360)))
     return d, age
 
 
 def recent_date(rng: np.random.Generator) -> dt.date:
-    return dt.date(2025, 6, 1) - dt.timedelta(days=int(rng.integers(0, 120)))
+    return TODAY - dt.timedelta(days=int(rng.integers(0, 120)))
 
 
 def phone(rng: np.random.Generator) -> str:
