@@ -62,13 +62,31 @@ def test_a_pinned_up_poster_and_a_cork_board_are_not_notes() -> None:
         assert writing_on_notes(np.asarray(_photo(thing, angle=4))) == []
 
 
-def test_an_unreadable_note_is_blurred_and_a_readable_one_is_left_alone() -> None:
+def test_an_unreadable_note_is_blurred_in_a_photo_with_phi_and_shown_in_a_clean_one() -> None:
     cfg = Config(faces="ignore")
     unreadable = _photo(_note(["pacs login", "mkhan2 / Zq7!pRw"], 11, 1.6))
+    rep = scan_image(unreadable, engine(), cfg, "note.png")
+    assert [f.entity_type for f in rep.findings] == ["NEEDS_REVIEW"], rep.findings
+    assert redaction_boxes(rep.findings, unreadable.width, unreadable.height, cfg) == []
+    ImageDraw.Draw(unreadable).text(
+        (80, 600), "Patient: OKAFOR, ROBERT  MRN: 00731942", fill=(20, 20, 30),
+        font=ImageFont.truetype(FONT, 28),
+    )  # fmt: skip
     rep = scan_image(unreadable, engine(), cfg, "note.png")
     assert "STICKY_NOTE" in {f.entity_type for f in rep.findings}, rep.findings
     boxes = redaction_boxes(rep.findings, unreadable.width, unreadable.height, cfg)
     assert any(_inside(b, 760, 200) for b in boxes)
+
+
+def test_a_note_read_as_plain_words_is_left_alone() -> None:
     readable = _photo(_note(["Huddle", "at noon", "today"], 30, 0))
-    rep = scan_image(readable, engine(), cfg, "huddle.png")
-    assert "STICKY_NOTE" not in {f.entity_type for f in rep.findings}, rep.findings
+    rep = scan_image(readable, engine(), Config(faces="ignore"), "huddle.png")
+    assert not {"STICKY_NOTE", "NEEDS_REVIEW"} & {f.entity_type for f in rep.findings}
+
+
+def test_two_bare_lines_with_a_password_shaped_word_are_a_credential() -> None:
+    cfg = Config(faces="ignore")
+    photo = _photo(_note(["jsmith", "Summer24!"], 28, 0))
+    rep = scan_image(photo, engine(), cfg, "login.png")
+    assert "CREDENTIAL" in {f.entity_type for f in rep.findings}, rep.findings
+    assert any(_inside(b, 760, 190) for b in redaction_boxes(rep.findings, 1200, 900, cfg))

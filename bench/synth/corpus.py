@@ -14,14 +14,14 @@ from faker import Faker
 from bench.synth import photo as P
 from bench.synth.camera import develop
 from bench.synth.scenes_board import whiteboard
-from bench.synth.scenes_hand import sticky_note, wristband
+from bench.synth.scenes_hand import memo_note, sticky_note, wristband
 from bench.synth.scenes_monitor import dashboard, in_monitor
 from bench.synth.scenes_paper import bulletin, discharge_form, poster, sign
 from bench.synth.scenes_screen import chart_screen, patient_list
 from bench.synth.sheet import ORDINARY, Label, Sheet
 
 # Bump when the generator's output changes, so bench.run rebuilds a stale corpus.
-GENERATOR_VERSION = 6
+GENERATOR_VERSION = 7
 SceneFn = Callable[[Faker, np.random.Generator], Sheet]
 SCENES: dict[str, SceneFn] = {
     "chart_screen": lambda f, r: in_monitor(chart_screen(f, r), r),
@@ -30,6 +30,7 @@ SCENES: dict[str, SceneFn] = {
     "wristband": wristband,
     "discharge_form": discharge_form,
     "sticky_note": sticky_note,
+    "memo_note": memo_note,
     "dashboard": lambda f, r: in_monitor(dashboard(f, r), r),
     "poster": poster,
     "sign": sign,
@@ -63,6 +64,9 @@ def plan(rng: np.random.Generator, clean: bool, scene: str | None) -> list[str]:
     extras = []
     if not clean and main != "sticky_note" and rng.random() < 0.3:
         extras.append("sticky_note")
+    # Clean photos get notes too (a reminder, no login): a note is not PHI by itself.
+    if clean and rng.random() < 0.35:
+        extras.append("memo_note")
     if rng.random() < (0.45 if clean else 0.25):
         extras.append("sign")
     return [main, *extras]

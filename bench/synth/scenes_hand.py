@@ -39,6 +39,30 @@ def sticky_note(fake: Faker, rng: np.random.Generator) -> Sheet:
     return sh
 
 
+MEMOS = (
+    ("Huddle 2pm",),
+    ("Order gloves", "size M"),
+    ("Thank you", "night shift!"),
+    ("Fire drill Thu",),
+    ("Call facilities", "ext 4410"),
+    ("Bring snacks", "Friday"),
+    ("Pump 3 to", "biomed"),
+)
+
+
+def memo_note(fake: Faker, rng: np.random.Generator) -> Sheet:
+    """Clean: a sticky note with an ordinary reminder, no login, no PHI."""
+    side = int(rng.integers(420, 620))
+    sh = new_sheet(side, side, STICKY[int(rng.integers(len(STICKY)))])
+    hand = pick_path("hand", rng)
+    ink = MARKERS[int(rng.integers(len(MARKERS)))]
+    lines = MEMOS[int(rng.integers(len(MEMOS)))]
+    f = font_at(hand, side / rng.uniform(7, 10))
+    for i, line in enumerate(lines):
+        put_rotated(sh, (side * 0.08, side * (0.12 + 0.2 * i)), line, f, ink, jitter(rng, 4))
+    return sh
+
+
 SYSTEMS = ("Epic", "Pyxis", "PACS", "wifi", "Citrix", "lab portal", "Omnicell", "VPN", "")
 Line = list[Part]
 

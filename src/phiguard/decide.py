@@ -137,6 +137,7 @@ def deny_list_findings(text: str, config: Config, source: str = "text") -> list[
 PATIENT_SCORE = 0.75
 STAFF_FACTOR = 0.5
 FIRST_NAME_SCORE = 0.5  # a listed first name alone is a candidate, not a finding
+OCR_GUESS_SCORE = 0.5  # an unknown lone word spaCy calls a name in OCR text
 _CAP_NAME = re.compile(
     r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)?\b"
 )
@@ -159,6 +160,28 @@ def first_name_candidates(text: str, source: str = "text") -> list[Finding]:
         out.append(Finding("PERSON", FIRST_NAME_SCORE, text[m.start() : end], m.start(), end,
                            source=f"{source}:FirstNameList"))  # fmt: skip
     return out
+
+
+def doubt_ocr_names(findings: list[Finding]) -> list[Finding]:
+    """spaCy names in OCR text that are no known first name and no first-last pair.
+
+    Misread words look like names to spaCy ("Corene" for "Control", "PHO Ts" from a
+    sign read backwards), at 0.85. Such a lone word stays a candidate under the PERSON
+    threshold, which a record block around it still lifts (layout.boost).
+    """
+    out = []
+    for f in findings:
+        if f.entity_type == "PERSON" and "SpacyRecognizer" in f.source and not _name_shaped(f.text):
+            f = replace(f, score=min(f.score, OCR_GUESS_SCORE))
+        out.append(f)
+    return out
+
+
+def _name_shaped(text: str) -> bool:
+    tokens = [t for t in re.split(r"[^A-Za-z'-]+", text) if t]
+    if any(t.lower() in first_names() for t in tokens):
+        return True
+    return sum(len(t) >= 3 for t in tokens) >= 2
 
 
 def weigh_in_context(findings: list[Finding], text: str, rules: CaptionRules) -> list[Finding]:

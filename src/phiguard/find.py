@@ -22,7 +22,7 @@ from phiguard.analyze import (
     undo_confusions,
 )
 from phiguard.config import Config
-from phiguard.decide import decide, deny_list_findings, first_name_candidates
+from phiguard.decide import decide, deny_list_findings, doubt_ocr_names, first_name_candidates
 from phiguard.engine import Engine
 from phiguard.known import known_findings
 from phiguard.mirror import looks_mirrored, unmirror
@@ -67,7 +67,7 @@ def find_in_caption(text: str, engine: Engine, config: Config) -> list[Finding]:
 
 def _find_in_words(words: list[Word], engine: Engine, config: Config) -> list[Finding]:
     ocr = join_words(words)
-    return locate(find_in_text(ocr.text, engine, config, source="ocr"), ocr)
+    return locate(find_in_text(ocr.text, engine, config, "ocr", doubt_ocr_names), ocr)
 
 
 def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Finding]:
@@ -78,7 +78,7 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
     from phiguard.codes import find_codes
     from phiguard.columns import column_findings
     from phiguard.faces import detect_faces
-    from phiguard.sticky import unread_notes
+    from phiguard.sticky import note_findings
 
     # Faces and codes are looked for while the text is read (Tesseract's C API and
     # onnxruntime release the GIL): on a photo checked on its own, their ~0.1-0.2 s then
@@ -93,8 +93,9 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
         found, blocks, recs = _read_text(image, engine, config)
         objects = codes.result() + layout.block_findings(recs, codes.result())
         objects += column_findings(blocks, recs, found, image.size)
-        objects += unread_notes(image, blocks)
         objects += notes.credential_lines(blocks, found)
+        kept = [f for f in found + objects if f.entity_type in config.entities]
+        objects += note_findings(image, blocks, blur=any(config.blurs(f.entity_type) for f in kept))
         found += [f for f in objects if f.entity_type in config.entities]
         return found + (faces.result() if faces else [])
 
@@ -112,6 +113,7 @@ def _read_text(
     # census list are weak candidates that only a record block lifts over the threshold.
     def adjust(cands: list[Finding]) -> list[Finding]:
         names = first_name_candidates(title_caps(ocr.text), "ocr") if recs else []
+        cands = doubt_ocr_names(cands)
         return layout.boost(cands + [replace(f, text=ocr.text[f.start : f.end]) for f in names],
                             ocr, recs)  # fmt: skip
 

@@ -1,14 +1,17 @@
-"""Sticky notes with writing we could not read: blurred, for what they usually hold.
+"""Sticky notes with writing we could not read.
 
 A note stuck to a monitor bezel holds a login more often than anything else, and in a
 photo its handwriting is often 8-12 px high and blurred: no reader gets the password
 out of it, yet someone zooming into the posted photo might. So a pastel square with
-pen strokes on it (a sticky note) whose writing was not read as ordinary words
-becomes a STICKY_NOTE finding over the writing, blurred by default. A note we did
-read ("Huddle at 2") is left alone; credentials read on it are findings of their own.
+pen strokes on it (a sticky note) whose writing was not read as ordinary words is a
+finding over the writing: STICKY_NOTE, blurred, in a photo that holds PHI; NEEDS_REVIEW
+in one that does not. A note we did read ("Huddle at 2") is left alone; credentials
+read on it are findings of their own.
 """
 
 from __future__ import annotations
+
+import re
 
 import cv2
 import numpy as np
@@ -20,7 +23,7 @@ from phiguard.ocr import Block
 KIND = "STICKY_NOTE"
 WORK_SIDE = 800  # notes are looked for on a copy this size: they are 60+ px wide
 HUE_STEP = 10
-AREA = (0.002, 0.05)  # a note covers this share of the photo
+AREA = (0.002, 0.15)  # a note covers this share of the photo (a close-up: 8%)
 PAPER_SHARE = 0.8  # of the note's outline is paper of its colour (the rest is writing)
 SQUARE = 0.72  # its sides' ratio is at least this (a note is about square)
 FILLED = 0.85  # its outline fills this share of its rotated bounding rectangle
@@ -29,16 +32,28 @@ MIN_STROKES = 3
 READ_CONF = 80  # PP-OCR or Tesseract confidence of words read as ordinary text
 
 
-def unread_notes(image: Image.Image, blocks: list[Block]) -> list[Finding]:
-    """STICKY_NOTE findings: the writing on each sticky note not read as plain words."""
+def note_findings(image: Image.Image, blocks: list[Block], blur: bool) -> list[Finding]:
+    """Findings for the writing on each sticky note in the photo.
+
+    A password-shaped word read on a note ("Summer24!") makes the writing a CREDENTIAL,
+    labelled or not: two bare lines on a note by a workstation are a login. Writing not
+    read as plain words is STICKY_NOTE (blurred) when `blur`, that is when the photo is
+    being redacted anyway (a chart, a name, a wristband in it); in a photo otherwise
+    clean it is NEEDS_REVIEW: a person looks, and a reminder ("Huddle 2pm") is not
+    blurred out of an innocent photo.
+    """
     words = [w for b in blocks for w in b.words]
     out = []
     for writing in writing_on_notes(np.asarray(image.convert("RGB"))):
         inside = [w for w in words if _centre_in(w.box, writing)]
-        if _ordinary(inside):
-            continue
-        out.append(Finding(KIND, 0.7, f"{len(inside)} words read, not as plain text",
-                           boxes=(writing,), source="layout:sticky-note"))  # fmt: skip
+        secret = next((w.text for w in inside if _PASSWORD.fullmatch(w.text.strip())), None)
+        if secret:
+            out.append(Finding("CREDENTIAL", 0.7, secret, boxes=(writing,),
+                               source="layout:sticky-note"))  # fmt: skip
+        elif not _ordinary(inside):
+            out.append(Finding(KIND if blur else "NEEDS_REVIEW", 0.7,
+                               f"sticky note: {len(inside)} words read, not as plain text",
+                               boxes=(writing,), source="layout:sticky-note"))  # fmt: skip
     return out
 
 
@@ -114,6 +129,14 @@ def _strokes(gray: np.ndarray, c: np.ndarray) -> Box | None:
         return None  # lines of writing are wider than tall; an edge's shadow is not
     pad = max(3, int(0.02 * side))
     return Box(int(x + x0 - pad), int(y + y0 - pad), int(x1 - x0 + 2 * pad), int(y1 - y0 + 2 * pad))
+
+
+# A password's shape: 6-24 characters without spaces, letters and digits, and a symbol
+# or a capital inside the word ("Summer24!", "kx7Qp2zz"); not "x4821", "10:30am",
+# "Rm412B" (a capital at the start is a word's), "MRN:00731942" (a label's colon).
+_PASSWORD = re.compile(
+    r"(?=\S*[A-Za-z]\S*[A-Za-z])(?=\S*\d)(?=\S*[!@#$%^&*+=?~_]|\S*[a-z]\S*[A-Z])[^\s:]{6,24}"
+)
 
 
 def _ordinary(words: list[Word]) -> bool:
