@@ -58,7 +58,8 @@ def column_findings(
     """RECORD_COLUMN findings for the columns of names or IDs in a photo's text blocks.
 
     In a record block two PHI cells make a column; elsewhere (a board whose label words
-    were not read) three do: three names one under another are a list of people.
+    were not read) three do: three names one under another are a list of people, and
+    then two make each of its other columns.
     """
     boxes = [b for f in found if f.entity_type in EVIDENCE for b in f.boxes]
     in_record = {id(b) for r in recs for b in r.blocks}
@@ -70,6 +71,10 @@ def column_findings(
         need = MIN_PHI_CELLS if any(id(b) in in_record for b in group) else MIN_PHI_CELLS + 1
         h = float(np.median([w.box.h for w in words]))
         angle, cells, cols = _best_tilt(group, words, boxes, h, need)
+        if cols and need > MIN_PHI_CELLS:
+            # A column of names makes the block a table of people: its other columns
+            # need no more than a record's do.
+            angle, cells, cols = _best_tilt(group, words, boxes, h, MIN_PHI_CELLS)
         out += [_finding(col, cells, angle, h, size) for col in cols]
     return out
 
@@ -148,7 +153,11 @@ def _finding(col: list[Cell], cells: list[Cell], angle: float, h: float,
     right = min(starts) - 0.3 * h if starts else max(c.u1 for c in col) + 2 * h
     right = max(right, max(c.u1 for c in col) + 0.3 * h)
     top = min(c.v0 for c in col) - 0.5 * h
-    bottom = max(c.v1 for c in cells) + 0.5 * h
+    # Down to the table's last row, but no further than a row or so past the column's
+    # own last cell: three lines of a board's top matter are not a column to the bottom.
+    tops = sorted(c.v0 for c in col)
+    pitch = float(np.median(np.diff(tops))) if len(tops) > 1 else 2 * h
+    bottom = min(max(c.v1 for c in cells) + 0.5 * h, max(c.v1 for c in col) + 1.5 * pitch)
     boxes = _strip((left, right, top, bottom), h * SLICE, angle, size)
     return Finding(KIND, 0.8, f"column of {len(col)} cells", boxes=tuple(boxes),
                    source="layout:column")  # fmt: skip
