@@ -4,7 +4,8 @@ For every labelled value: `ok` (>= 95% of its quad covered by what `redact` blur
 `partial` (30-95%), `notflagged` (the OCR text holds it, no finding covers it) or
 `notread` (no reading of the photo holds it). Counts by kind and text height, and the
 rows in bench/out/diagnose.json for a closer look. This is what the development of the
-photo pipeline was steered by; `bench.run` is the score.
+photo pipeline was steered by; `bench.run` is the score. DIAG_STRICT=1 scores what
+`--strict` blurs (whole chart screens too): the ceiling of redacting records whole.
 """
 
 from __future__ import annotations
