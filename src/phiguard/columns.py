@@ -32,6 +32,7 @@ MIN_CELLS = 3  # a column has at least this many cells (rows read)
 NAMELIKE = 0.6  # share of a column's cells that must be PHI or shaped like a name
 ALIGN = 1.0  # cells start within this many text heights of each other: one column
 GAP = 0.8  # words closer than this many heights along a row are one cell
+ROW_SLACK = 1.15  # tilts whose rows break into at most this many times the fewest cells
 MAX_TILT, TILT_STEP = 15.0, 1.5  # degrees: tilts of a board tried (photos are within 12)
 SLICE = 1.2  # upright boxes down a column, this many text heights tall
 
@@ -50,6 +51,7 @@ class Cell:
     v1: float
     phi: bool
     name: bool  # shaped like a name ("Dunied T", "WALKER, JAC"), as a misread name is
+    labelled: bool  # "MRN: 00731942": a form's field, its label at the margin, not a cell
 
 
 def column_findings(
@@ -88,16 +90,22 @@ def _best_tilt(group: list[Block], words: list[Word], boxes: list[Box], h: float
     name's width sideways over eight rows. So tilts either side are tried too.
     """
     own = float(np.median([b.region.angle for b in group if b.region]))
-    best: tuple[tuple[int, int, float], float, list[Cell], list[list[Cell]]] | None = None
+    tried = []
     for deg in [own, *np.arange(-MAX_TILT, MAX_TILT + 0.1, TILT_STEP)]:
         a = math.radians(float(deg))
         cells = _cells(words, boxes, a, h)
-        cols = _columns(cells, h, need)
-        key = (sum(c.phi for col in cols for c in col), sum(map(len, cols)), -abs(deg - own))
-        if best is None or key > best[0]:
-            best = (key, a, cells, cols)
-    assert best is not None
-    return best[1], best[2], best[3]
+        tried.append((float(deg), a, cells, _columns(cells, h, need)))
+    # At the right tilt the rows hold together: the fewest cells. A wrong tilt cuts rows
+    # into pieces that can line up by chance (a chart form's lines at 13 degrees).
+    fewest = min(len(t[2]) for t in tried)
+    level = [t for t in tried if len(t[2]) <= ROW_SLACK * fewest]
+
+    def key(t: tuple[float, float, list[Cell], list[list[Cell]]]) -> tuple[int, int, float]:
+        deg, _, _, cols = t
+        return sum(c.phi for col in cols for c in col), sum(map(len, cols)), -abs(deg - own)
+
+    _, a, cells, cols = max(level, key=key)
+    return a, cells, cols
 
 
 def _cells(words: list[Word], phi: list[Box], angle: float, h: float) -> list[Cell]:
@@ -116,13 +124,16 @@ def _cells(words: list[Word], phi: list[Box], angle: float, h: float) -> list[Ce
             rows.append([item])
     return [Cell(min(e[0] for e, _ in r), max(e[1] for e, _ in r), min(e[2] for e, _ in r),
                  max(e[3] for e, _ in r), any(_covered(w.box, phi) for _, w in r),
-                 _namelike([w.text for _, w in r]))
+                 _namelike([w.text for _, w in r]), ":" in r[0][1].text)
             for r in rows]  # fmt: skip
 
 
 def _columns(cells: list[Cell], h: float, need: int) -> list[list[Cell]]:
     """Groups of cells starting at about one place along the rows, PHI in enough of them."""
     out: list[list[Cell]] = []
+    # A form's "Label: value" lines all start at its margin: a column of fields, each
+    # flagged on its own, not a table (a whole chart form is blurred only with --strict).
+    cells = [c for c in cells if not c.labelled]
     for anchor in (c for c in cells if c.phi):
         near = [c.u0 for c in cells if c.phi and abs(c.u0 - anchor.u0) < ALIGN * h]
         at = float(np.median(near))  # the column's edge: the PHI cells' own, not one's

@@ -15,7 +15,7 @@ function rect([x, y, w, h], cls) {
 // Found boxes hug the glyphs; the redaction grows them (redact.pad_for in Python), so
 // the page shows the grown box: what the user sees is what gets hidden.
 function padded([x, y, w, h], width, height) {
-  const p = Math.max(3, Math.round(0.3 * Math.min(h, 60)));
+  const p = Math.max(3, Math.round(0.4 * Math.min(h, 60)));
   const x0 = Math.max(0, x - p);
   const y0 = Math.max(0, y - p);
   return [x0, y0, Math.min(width, x + w + p) - x0, Math.min(height, y + h + p) - y0];
@@ -26,19 +26,23 @@ export function drawBoxes(svg, card) {
   svg.setAttribute("viewBox", `0 0 ${card.width} ${card.height}`);
   svg.setAttribute("preserveAspectRatio", "none");
   svg.replaceChildren();
-  // Whole-area findings first, so the value boxes inside them stay on top and clickable.
-  const items = [...card.findings, ...card.manual];
-  items.sort((a, b) => SHOWN_ONLY.has(b.type) - SHOWN_ONLY.has(a.type));
-  for (const item of items) {
-    for (const box of item.boxes) {
-      const shown = item.type === "MANUAL" ? box : padded(box, card.width, card.height);
-      const area = SHOWN_ONLY.has(item.type) ? " area" : "";
-      const r = rect(shown, (item.on ? "box" : "box off") + area);
-      r.dataset.key = item.key;
-      r.dataset.type = item.type;
-      r.style.setProperty("--c", colour(item.type));
-      svg.append(r);
-    }
+  // Whole-area findings first, then bigger boxes before smaller ones (a census board's
+  // column before the names in it), so the boxes inside stay on top and clickable.
+  const pairs = [...card.findings, ...card.manual].flatMap((item) =>
+    item.boxes.map((box) => [item, box]),
+  );
+  const area = ([, , w, h]) => w * h;
+  pairs.sort(
+    ([a, ab], [b, bb]) => SHOWN_ONLY.has(b.type) - SHOWN_ONLY.has(a.type) || area(bb) - area(ab),
+  );
+  for (const [item, box] of pairs) {
+    const shown = item.type === "MANUAL" ? box : padded(box, card.width, card.height);
+    const cls = SHOWN_ONLY.has(item.type) ? " area" : "";
+    const r = rect(shown, (item.on ? "box" : "box off") + cls);
+    r.dataset.key = item.key;
+    r.dataset.type = item.type;
+    r.style.setProperty("--c", colour(item.type));
+    svg.append(r);
   }
 }
 
