@@ -109,3 +109,12 @@ def test_a_census_board_photo_has_its_name_columns_blurred() -> None:
     assert "RECORD_COLUMN" in {f.entity_type for f in rep.findings}, rep.findings
     boxes = redaction_boxes(rep.findings, photo.width, photo.height, Config())
     assert all(_covered(boxes, p) for p in centres)
+
+
+def test_flat_word_boxes_do_not_hang_the_column_search() -> None:
+    # OCR can return 0-px-high boxes (a dash, a rule); a column's slices must still end.
+    words = [Word(t, Box(100, 100 + 40 * i, 60, 0), 50.0, i) for i, t in
+             enumerate(["Ann Lee", "Bo Diaz", "Cy Park", "Di Chen"])]  # fmt: skip
+    rec = _record(words, 0.0)
+    found = [Finding("PERSON", 0.9, w.text, boxes=(w.box,)) for w in words]
+    assert isinstance(column_findings(list(rec.blocks), [rec], found, (800, 600)), list)

@@ -71,7 +71,7 @@ def column_findings(
         if len(words) < MIN_CELLS:
             continue
         need = MIN_PHI_CELLS if any(id(b) in in_record for b in group) else MIN_PHI_CELLS + 1
-        h = float(np.median([w.box.h for w in words]))
+        h = max(1.0, float(np.median([w.box.h for w in words])))  # never a 0-px step
         angle, cells, cols = _best_tilt(group, words, boxes, h, need)
         if cols and need > MIN_PHI_CELLS:
             # A column of names makes the block a table of people: its other columns
