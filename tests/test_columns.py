@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -75,14 +76,20 @@ def test_a_tilted_name_column_is_covered_down_to_its_unread_cells() -> None:
     assert not any(_covered(boxes, centres[r, 0]) for r in range(len(ROWS)))
 
 
-def test_one_name_is_not_a_column_nor_two_outside_a_record() -> None:
+def test_one_name_is_not_a_column_nor_two_among_codes_outside_a_record() -> None:
     words, _ = _board(0.0)
     rec = _record(words, 0.0)
     two = [f for f in _names_found(words) if f.text in ("Justin", "Rebecco")]
     assert column_findings(list(rec.blocks), [rec], two[:1], (2000, 1500)) == []
-    # Outside a record (no label words read), two names are not yet a list of people.
-    assert column_findings(list(rec.blocks), [], two, (2000, 1500)) == []
     assert column_findings(list(rec.blocks), [rec], two, (2000, 1500)) != []
+    # Outside a record (no label words read), two names make a list of people only
+    # among name-shaped cells: "Sharon", "Avita", "Hexker" here; times and codes not.
+    assert column_findings(list(rec.blocks), [], two, (2000, 1500)) != []
+    codes = {"Sharon": "0830", "Avita": "x2", "Hexker": "2L NC"}
+    plain = [replace(w, text=codes.get(w.text, w.text)) for w in words]
+    two = [f for f in _names_found(plain) if f.text in ("Justin", "Rebecco")]
+    alone = [Block(tuple(plain), rec.blocks[0].region)]
+    assert column_findings(alone, [], two, (2000, 1500)) == []
 
 
 def test_a_census_board_photo_has_its_name_columns_blurred() -> None:

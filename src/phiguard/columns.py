@@ -60,8 +60,8 @@ def column_findings(
     """RECORD_COLUMN findings for the columns of names or IDs in a photo's text blocks.
 
     In a record block two PHI cells make a column; elsewhere (a board whose label words
-    were not read) three do: three names one under another are a list of people, and
-    then two make each of its other columns.
+    were not read) three do, or two among four name-shaped cells: such a column is a
+    list of people, and then two make each of its other columns.
     """
     boxes = [b for f in found if f.entity_type in EVIDENCE for b in f.boxes]
     in_record = {id(b) for r in recs for b in r.blocks}
@@ -72,16 +72,17 @@ def column_findings(
             continue
         need = MIN_PHI_CELLS if any(id(b) in in_record for b in group) else MIN_PHI_CELLS + 1
         h = max(1.0, float(np.median([w.box.h for w in words])))  # never a 0-px step
-        angle, cells, cols = _best_tilt(group, words, boxes, h, need)
+        phi = [_covered(w.box, boxes) for w in words]  # once, not at every tilt tried
+        angle, cells, cols = _best_tilt(group, words, phi, h, need)
         if cols and need > MIN_PHI_CELLS:
             # A column of names makes the block a table of people: its other columns
             # need no more than a record's do.
-            angle, cells, cols = _best_tilt(group, words, boxes, h, MIN_PHI_CELLS)
+            angle, cells, cols = _best_tilt(group, words, phi, h, MIN_PHI_CELLS)
         out += [_finding(col, cells, angle, h, size) for col in cols]
     return out
 
 
-def _best_tilt(group: list[Block], words: list[Word], boxes: list[Box], h: float,
+def _best_tilt(group: list[Block], words: list[Word], phi: list[bool], h: float,
                need: int) -> tuple[float, list[Cell], list[list[Cell]]]:  # fmt: skip
     """The board's tilt that lines up the most PHI cells in columns, and those columns.
 
@@ -93,7 +94,7 @@ def _best_tilt(group: list[Block], words: list[Word], boxes: list[Box], h: float
     tried = []
     for deg in [own, *np.arange(-MAX_TILT, MAX_TILT + 0.1, TILT_STEP)]:
         a = math.radians(float(deg))
-        cells = _cells(words, boxes, a, h)
+        cells = _cells(words, phi, a, h)
         tried.append((float(deg), a, cells, _columns(cells, h, need)))
     # At the right tilt the rows hold together: the fewest cells. A wrong tilt cuts rows
     # into pieces that can line up by chance (a chart form's lines at 13 degrees).
@@ -108,23 +109,25 @@ def _best_tilt(group: list[Block], words: list[Word], boxes: list[Box], h: float
     return a, cells, cols
 
 
-def _cells(words: list[Word], phi: list[Box], angle: float, h: float) -> list[Cell]:
-    """Words joined along rows into cells; a cell is PHI when a finding covers a word."""
-    placed = sorted(((_extent(w.box, angle), w) for w in words), key=lambda t: t[0][0])
-    rows: list[list[tuple[tuple[float, float, float, float], Word]]] = []
+def _cells(words: list[Word], phi: list[bool], angle: float, h: float) -> list[Cell]:
+    """Words joined along rows into cells; a cell is PHI when a finding covers a word
+    (phi[i]: words[i] is covered)."""
+    placed = sorted(((_extent(w.box, angle), w, p) for w, p in zip(words, phi, strict=True)),
+                    key=lambda t: t[0][0])  # fmt: skip
+    rows: list[list[tuple[tuple[float, float, float, float], Word, bool]]] = []
     for item in placed:
-        (u0, _, v0, v1), _w = item
+        (u0, _, v0, v1), _w, _phi = item
         mid = (v0 + v1) / 2
         for row in rows:
-            (_, pu1, pv0, pv1), _p = row[-1]
+            (_, pu1, pv0, pv1), _p, _pphi = row[-1]
             if abs((pv0 + pv1) / 2 - mid) < 0.5 * h and u0 - pu1 < GAP * h:
                 row.append(item)
                 break
         else:
             rows.append([item])
-    return [Cell(min(e[0] for e, _ in r), max(e[1] for e, _ in r), min(e[2] for e, _ in r),
-                 max(e[3] for e, _ in r), any(_covered(w.box, phi) for _, w in r),
-                 _namelike([w.text for _, w in r]), ":" in r[0][1].text)
+    return [Cell(min(e[0] for e, _, _ in r), max(e[1] for e, _, _ in r),
+                 min(e[2] for e, _, _ in r), max(e[3] for e, _, _ in r), any(p for _, _, p in r),
+                 _namelike([w.text for _, w, _ in r]), ":" in r[0][1].text)
             for r in rows]  # fmt: skip
 
 
@@ -138,8 +141,11 @@ def _columns(cells: list[Cell], h: float, need: int) -> list[list[Cell]]:
         near = [c.u0 for c in cells if c.phi and abs(c.u0 - anchor.u0) < ALIGN * h]
         at = float(np.median(near))  # the column's edge: the PHI cells' own, not one's
         col = [c for c in cells if abs(c.u0 - at) < ALIGN * h]
-        if sum(c.phi for c in col) < need or len(col) < MIN_CELLS:
+        phi, named = sum(c.phi for c in col), sum(c.phi or c.name for c in col)
+        if phi < MIN_PHI_CELLS or len(col) < MIN_CELLS:
             continue
+        if phi < need and named < need + 1:
+            continue  # outside a record: three PHI cells, or two among four name-shaped
         if sum(c.phi or c.name for c in col) < NAMELIKE * len(col):
             continue  # a notes column with a stray finding in it
         if not any(set(map(id, col)) & set(map(id, o)) for o in out):
