@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
 from phiguard import deepocr
 from phiguard.config import Config
+from phiguard.models import Box
 from phiguard.ocr import OcrOptions, read_blocks
-from phiguard.regions import find_regions
+from phiguard.regions import Region, find_regions, regions_from_lines
 from phiguard.scan import scan_image
-from tests.support import engine, render_lines
+from tests.support import FONT, engine, render_lines
 
 pytestmark = pytest.mark.skipif(not deepocr.available(), reason="rapidocr is not installed")
 
@@ -36,3 +39,43 @@ def test_both_readers_find_the_planted_values(mode: str) -> None:
     assert any(b.region is not None and b.words for b in blocks)
     rep = scan_image(img, engine(), Config(ocr_engine=mode, faces="ignore"))
     assert {"MRN", "DATE"} <= {f.entity_type for f in rep.findings}, rep.findings
+
+
+def _soft_board() -> Image.Image:
+    """Grey marker-like text, smeared sideways (a board shot while moving), beside a hard
+    black edge that sets the gradient threshold above the text's strokes."""
+    photo = Image.new("RGB", (1600, 1000), (90, 60, 120))
+    d = ImageDraw.Draw(photo)
+    d.rectangle([100, 100, 1100, 700], fill=(225, 228, 232))
+    d.rectangle([1200, 100, 1500, 900], fill=(10, 10, 10))
+    font = ImageFont.truetype(FONT, 30)
+    for i, text in enumerate(["REED, DARRELL", "Michelle Okafor", "MRN 00731942"]):
+        d.text((160, 160 + 110 * i), text, fill=(120, 125, 140), font=font)
+    smear = np.full((1, 9), 1 / 9, np.float32)
+    return Image.fromarray(cv2.filter2D(np.asarray(photo), -1, smear))
+
+
+def test_soft_text_the_gradient_misses_is_found_as_lines() -> None:
+    img = _soft_board()
+    assert find_regions(np.asarray(img.convert("L"))) == []  # what this test is about
+    text = " ".join(w.text for b in read_blocks(img) for w in b.words)
+    assert "00731942" in text.replace(" ", ""), text
+    rep = scan_image(img, engine(), Config(faces="ignore"))
+    assert "MRN" in {f.entity_type for f in rep.findings}, rep.findings
+
+
+def test_lines_inside_found_regions_are_not_read_twice() -> None:
+    held = Region(Box(100, 100, 400, 200), 12.0, 0.0, 40)
+    lines = [
+        (Box(120, 130, 300, 30), 12.0, 0.0),  # inside the region found
+        (Box(900, 500, 300, 30), 12.0, -4.0),  # two lines of one block...
+        (Box(900, 545, 260, 30), 12.0, -6.0),
+        (Box(300, 900, 200, 60), 24.0, 0.0),  # ...and a line far off
+    ]
+    got = regions_from_lines(lines, [held], 2000, 1500)
+    assert sorted((r.box.x, r.box.y, r.box.w, r.box.h) for r in got) == [
+        (300, 900, 200, 60),
+        (900, 500, 300, 75),
+    ]
+    block = next(r for r in got if r.box.x == 900)
+    assert block.angle == -5.0 and block.line_height == 12.0

@@ -186,7 +186,7 @@ def locate(findings: list[Finding], ocr: OcrText) -> list[Finding]:
 
 
 def merge_duplicates(findings: list[Finding]) -> list[Finding]:
-    """One finding per value: the full-page and the region pass often read the same one.
+    """One finding per value: overlapping blocks (or the full page) often read the same one.
 
     Findings of one type whose boxes overlap are merged; the boxes are united so the
     redaction covers every place either pass saw the value.

@@ -4,8 +4,8 @@ Measured on the text blocks of the 12 hardest corpus photos (patient lists, cens
 boards in marker fonts, small chart text): Tesseract read 43 of the planted values,
 rapidocr's PP-OCR models (ONNX, shipped inside the rapidocr wheel; nothing is fetched)
 read 123. Reading every block with it was also faster than reading each with Tesseract
-first (ocr._read_region). Tesseract still reads the whole page, and any block PP-OCR
-finds nothing in.
+first (ocr._read_region). Its detector also finds the text lines of the whole photo
+that the gradient missed (find_lines); Tesseract reads any block PP-OCR finds nothing in.
 """
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ def read_region(gray: np.ndarray, region: Region, line_base: int) -> list[Word]:
     if scale > 1.0:
         patch = cv2.resize(patch, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     rgb = np.ascontiguousarray(np.stack([patch] * 3, axis=-1))
-    result = _engine()(rgb, use_cls=False, return_word_box=True)
+    # Every step named on every call: rapidocr keeps the last call's choices.
+    result = _engine()(rgb, use_det=True, use_cls=False, use_rec=True, return_word_box=True)
     words: list[Word] = []
     for i, line in enumerate(getattr(result, "word_results", None) or ()):
         if line and isinstance(line[0], str):
@@ -78,3 +79,31 @@ def read_region(gray: np.ndarray, region: Region, line_base: int) -> list[Word]:
                       max(1, int(y1 - y0) + 1))  # fmt: skip
             words.append(Word(str(text), box, float(score) * 100.0, line_base + i))
     return words
+
+
+DET_SIDE = 640  # long side of the copy of the whole photo that PP-OCR's detector sees
+LINE_PAD = 1.7  # a detected line's box is this many times its text's height (rendered text)
+
+
+def find_lines(gray: np.ndarray) -> list[tuple[Box, float, float]]:
+    """Text lines PP-OCR's detector finds on a small copy of the whole photo:
+    (box in image pixels, text height, angle in degrees counter-clockwise).
+
+    The gradient finder (regions.py) misses text whose strokes are soft (a board shot
+    with motion blur: its threshold is set by the photo's hard edges); a learned
+    detector does not, down to about 10 px text in a 2000 px photo.
+    """
+    scale = min(1.0, DET_SIDE / max(gray.shape))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    rgb = np.ascontiguousarray(np.stack([small] * 3, axis=-1))
+    result = _engine()(rgb, use_det=True, use_cls=False, use_rec=False, return_word_box=False)
+    quads = getattr(result, "boxes", None)
+    out = []
+    for quad in quads if quads is not None else ():
+        pts = np.asarray(quad, dtype=float) / scale
+        (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+        dx, dy = pts[1] - pts[0]
+        height = float(np.linalg.norm(pts[3] - pts[0])) / LINE_PAD
+        out.append((Box(int(x0), int(y0), int(x1 - x0) + 1, int(y1 - y0) + 1), height,
+                    float(-np.degrees(np.arctan2(dy, dx)))))  # fmt: skip
+    return out

@@ -105,8 +105,9 @@ def _read_text(
 ) -> tuple[list[Finding], list[Block], list[layout.Record]]:
     """Text findings of a photo, its blocks, and the blocks that look like a record."""
     opts = OcrOptions(lang=config.ocr_lang, engine=config.ocr_engine)
-    blocks = read_blocks(image, opts)  # the full page first, then each text region
-    ocr = join_words([w for b in blocks for w in b.words])
+    blocks = read_blocks(image, opts)
+    words = [w for b in blocks for w in b.words]
+    ocr = join_words(words)
     recs = layout.records(blocks)
 
     # On a census board names stand alone ("Michelle", "COURTNEY"): first names from the
@@ -118,7 +119,7 @@ def _read_text(
                             ocr, recs)  # fmt: skip
 
     found = locate(find_in_text(ocr.text, engine, config, "ocr", adjust), ocr)
-    if looks_mirrored(list(blocks[0].words)):  # a selfie's mirrored sign: read it right too
+    if looks_mirrored(words):  # a selfie's mirrored sign: read it right too
         flipped = ocr_words(ImageOps.mirror(image), opts)
         found += unmirror(_find_in_words(flipped, engine, config), image.width)
     found = merge_duplicates(found) + combinations_in_photo(ocr, config.post_terms)

@@ -20,12 +20,13 @@ import numpy as np
 from phiguard.models import Box
 
 MIN_CHAR_H = 5  # below this no OCR engine reads anything
-MAX_CHAR_H = 70  # bigger glyphs are posters and signs: the full-page pass reads those
+MAX_CHAR_H = 70  # bigger glyphs are posters and signs: detected lines or the full page
 V_REACH = 1.6  # text heights a block reaches up and down to take in the next row
 MIN_CHARS = 4  # a block needs a few characters to be worth an OCR call
 MAX_REGIONS = 16  # bound the cost on a cluttered photo: biggest blocks first
 GRAD_FLOOR = 16.0  # gradient strength below which a pixel is noise, not a stroke
 ANGLES = np.arange(-30.0, 30.5, 1.0)
+CHARS_PER_LINE = 4  # a detected line counts as this many characters (Region.chars)
 
 
 @dataclass(frozen=True)
@@ -121,3 +122,33 @@ def find_regions(gray: np.ndarray) -> list[Region]:
     regions = [_region(b) for b in blocks]
     regions.sort(key=lambda r: r.chars, reverse=True)
     return regions[:MAX_REGIONS]
+
+
+def regions_from_lines(
+    lines: list[tuple[Box, float, float]], found: list[Region], width: int, height: int
+) -> list[Region]:
+    """Blocks of the text lines a detector found (box, text height, angle) that no
+    region found already holds, grouped as group_chars groups characters."""
+    missed = [
+        (b, h, a) for b, h, a in lines
+        if not any(r.box.padded(int(r.line_height), width, height).intersection(b) >= 0.5 * b.area
+                   for r in found)
+    ]  # fmt: skip
+    if not missed:
+        return []
+    canvas = np.zeros((height, width), np.uint8)
+    for b, h, _ in missed:
+        pad, down = int(0.8 * h) + 1, int(V_REACH * h) + 1
+        cv2.rectangle(canvas, (b.x - pad, b.y - down), (b.right + pad, b.bottom + down), 255, -1)
+    _, labels, _, _ = cv2.connectedComponentsWithStats(canvas, connectivity=8)
+    groups: dict[int, list[tuple[Box, float, float]]] = {}
+    for item in missed:
+        b = item[0]
+        cy, cx = min(height - 1, b.y + b.h // 2), min(width - 1, b.x + b.w // 2)
+        groups.setdefault(int(labels[cy, cx]), []).append(item)
+    regions = [
+        Region(Box.around(b for b, _, _ in g), float(np.median([h for _, h, _ in g])),
+               float(np.median([a for _, _, a in g])), CHARS_PER_LINE * len(g))
+        for g in groups.values()
+    ]  # fmt: skip
+    return sorted(regions, key=lambda r: r.chars, reverse=True)[: MAX_REGIONS // 2]
