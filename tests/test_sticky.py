@@ -90,3 +90,23 @@ def test_two_bare_lines_with_a_password_shaped_word_are_a_credential() -> None:
     rep = scan_image(photo, engine(), cfg, "login.png")
     assert "CREDENTIAL" in {f.entity_type for f in rep.findings}, rep.findings
     assert any(_inside(b, 760, 190) for b in redaction_boxes(rep.findings, 1200, 900, cfg))
+
+
+def test_a_pink_note_is_a_note_though_its_hue_wraps_round_red() -> None:
+    note = np.asarray(_note(["epic login", "jsmith / Tr0ub4dor!"], 12, 0, (250, 205, 205)))
+    grain = np.random.default_rng(5).normal(0, 3, note.shape)  # a camera's noise
+    pink = Image.fromarray(np.clip(note + grain, 0, 255).astype(np.uint8))
+    hues = np.asarray(pink.convert("HSV"))[..., 0]
+    assert (hues < 5).mean() > 0.2 and (hues > 250).mean() > 0.2  # either side of red
+    assert len(writing_on_notes(np.asarray(_photo(pink)))) == 1
+
+
+def test_a_user_name_over_a_misread_password_is_a_credential() -> None:
+    # "Summer2020!" read as "Summer20207": no symbol left, still a login written down.
+    cfg = Config(faces="ignore")
+    photo = _photo(_note(["davis44", "Summer20207"], 28, 0))
+    rep = scan_image(photo, engine(), cfg, "login.png")
+    assert "CREDENTIAL" in {f.entity_type for f in rep.findings}, rep.findings
+    reminder = _photo(_note(["Room12 at", "3pm today"], 28, 0))
+    rep = scan_image(reminder, engine(), cfg, "memo.png")
+    assert "CREDENTIAL" not in {f.entity_type for f in rep.findings}, rep.findings

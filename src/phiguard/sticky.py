@@ -26,7 +26,9 @@ HUE_STEP = 10
 AREA = (0.002, 0.15)  # a note covers this share of the photo (a close-up: 8%)
 PAPER_SHARE = 0.8  # of the note's outline is paper of its colour (the rest is writing)
 SQUARE = 0.72  # its sides' ratio is at least this (a note is about square)
-FILLED = 0.85  # its outline fills this share of its rotated bounding rectangle
+# Its outline fills this share of its rotated bounding rectangle; a note seen in
+# perspective is a trapezoid (0.84 for one in the bench at 0.85).
+FILLED = 0.8
 INK_DROP = 35  # ink is this much darker than the paper (0-255)
 MIN_STROKES = 3
 READ_CONF = 80  # PP-OCR or Tesseract confidence of words read as ordinary text
@@ -36,7 +38,8 @@ def note_findings(image: Image.Image, blocks: list[Block], blur: bool) -> list[F
     """Findings for the writing on each sticky note in the photo.
 
     A password-shaped word read on a note ("Summer24!") makes the writing a CREDENTIAL,
-    labelled or not: two bare lines on a note by a workstation are a login. Writing not
+    labelled or not: two bare lines on a note by a workstation are a login; so do a few
+    tokens of letters and digits and nothing else ("davis44", "Summer20207"). Writing not
     read as plain words is STICKY_NOTE (blurred) when `blur`, that is when the photo is
     being redacted anyway (a chart, a name, a wristband in it); in a photo otherwise
     clean it is NEEDS_REVIEW: a person looks, and a reminder ("Huddle 2pm") is not
@@ -47,8 +50,8 @@ def note_findings(image: Image.Image, blocks: list[Block], blur: bool) -> list[F
     for writing in writing_on_notes(np.asarray(image.convert("RGB"))):
         inside = [w for w in words if _centre_in(w.box, writing)]
         secret = next((w.text for w in inside if _PASSWORD.fullmatch(w.text.strip())), None)
-        if secret:
-            out.append(Finding("CREDENTIAL", 0.7, secret, boxes=(writing,),
+        if secret or _login_pair(inside):
+            out.append(Finding("CREDENTIAL", 0.7, secret or "login", boxes=(writing,),
                                source="layout:sticky-note"))  # fmt: skip
         elif not _ordinary(inside):
             out.append(Finding(KIND if blur else "NEEDS_REVIEW", 0.7,
@@ -74,7 +77,11 @@ def writing_on_notes(rgb: np.ndarray) -> list[Box]:
         contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for c in contours:
             area = cv2.contourArea(c) / pastel.size
-            if AREA[0] <= area <= AREA[1] and _note_shaped(c) and _one_colour(hsv, paper, c):
+            if (
+                AREA[0] <= area <= AREA[1]
+                and _note_shaped(c)
+                and _one_colour(hsv, paper, c, centre)
+            ):
                 box = _strokes(gray, (c / scale).astype(np.int32))
                 if box is not None:
                     found.append(box)
@@ -96,7 +103,7 @@ def _note_shaped(c: np.ndarray) -> bool:
     return bool(cv2.contourArea(cv2.convexHull(c)) >= FILLED * w * h)
 
 
-def _one_colour(hsv: np.ndarray, paper: np.ndarray, c: np.ndarray) -> bool:
+def _one_colour(hsv: np.ndarray, paper: np.ndarray, c: np.ndarray, centre: int) -> bool:
     """Not a poster, a photo, a gradient, or a cork board with white sheets pinned on it:
     the note is of one hue all over, writing apart."""
     filled = np.zeros_like(paper)
@@ -104,7 +111,9 @@ def _one_colour(hsv: np.ndarray, paper: np.ndarray, c: np.ndarray) -> bool:
     on = (filled > 0) & (paper > 0)
     if on.sum() < 50 or on.sum() < PAPER_SHARE * filled.sum():
         return False
-    return float(np.std(hsv[..., 0][on])) <= 12
+    # Hue is an angle: a pink note's pixels sit at 178 and 2, which are 4 apart, not 176.
+    hue = (hsv[..., 0][on].astype(np.int16) - centre + 90) % 180 - 90
+    return float(np.std(hue)) <= 12
 
 
 def _strokes(gray: np.ndarray, c: np.ndarray) -> Box | None:
@@ -137,6 +146,18 @@ def _strokes(gray: np.ndarray, c: np.ndarray) -> Box | None:
 _PASSWORD = re.compile(
     r"(?=\S*[A-Za-z]\S*[A-Za-z])(?=\S*\d)(?=\S*[!@#$%^&*+=?~_]|\S*[a-z]\S*[A-Z])[^\s:]{6,24}"
 )
+
+
+# A user name or a password misread ("davis44", "Summer20207" for "Summer2020!"): a run
+# of three letters and two digits in one token of 6-24 characters.
+_CODE = re.compile(r"(?=\S*[A-Za-z]{3})(?=\S*\d{2})[^\s:]{6,24}")
+
+
+def _login_pair(words: list[Word]) -> bool:
+    """Nothing but such tokens on a note, two to four of them: a login written down
+    ("davis44" over "Summer2020!"); a reminder has plain words ("Huddle 2pm")."""
+    tokens = [w.text.strip(".,;") for w in words]
+    return 2 <= len(tokens) <= 4 and all(_CODE.fullmatch(t) for t in tokens)
 
 
 def _ordinary(words: list[Word]) -> bool:
