@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -128,3 +129,26 @@ def test_a_patient_list_without_its_header_row_is_still_a_record() -> None:
                  "Next review 5/8/2025 Press Ganey 88th percentile Call ext 4410 "
                  "Thank you, Team! Posted 4/1/2025")  # fmt: skip
     assert not looks_tabular(dashboard)
+
+
+def test_a_decoded_barcode_box_grows_to_its_bars(monkeypatch: pytest.MonkeyPatch) -> None:
+    # zxing's corners of a code seen in perspective can fall inside its bars (a wristband
+    # code at 9 degrees lost its top left): the box blurred is the bars' whole area.
+    from phiguard import codes
+
+    photo, where = barcode_image(9, 2)
+    decoded = codes._decoded
+    inner = Box(where.x + where.w // 5, where.y + where.h // 5, where.w * 7 // 10, where.h * 3 // 5)
+
+    def shrunk(gray: np.ndarray, dx: int, dy: int, scale: float = 1.0, rotate: bool = True):
+        return [replace(f, boxes=(inner,)) for f in decoded(gray, dx, dy, scale, rotate)]
+
+    monkeypatch.setattr(codes, "_decoded", shrunk)
+    (code,) = [f for f in find_codes(photo) if f.entity_type == "BARCODE"]
+    assert code.source == "code:Code128"
+    ys, xs = np.nonzero(
+        np.asarray(photo.convert("L"))[where.y : where.bottom, where.x : where.right] < 90
+    )
+    bars = Box(where.x + int(xs.min()), where.y + int(ys.min()), int(np.ptp(xs)), int(np.ptp(ys)))
+    blurred = redaction_boxes([code], *photo.size, Config())
+    assert sum(b.intersection(bars) for b in blurred) >= 0.98 * bars.area

@@ -37,7 +37,13 @@ def find_codes(image: Image.Image) -> list[Finding]:
     found = _decoded(gray, 0, 0, rotate=False)
     found += _qr_shaped(gray, found)
     for box, angle in bar_areas(gray):
-        if any(box.intersection(b) > 0.3 * box.area for f in found for b in f.boxes):
+        hit = [i for i, f in enumerate(found) if any(box.intersection(b) > 0.3 * box.area
+                                                     for b in f.boxes)]  # fmt: skip
+        for i in (i for i in hit if found[i].entity_type == "BARCODE"):
+            # zxing's corners of a code seen in perspective fall inside its bars (a
+            # 9-degree wristband code lost its top left); the bars' area holds them all.
+            found[i] = replace(found[i], boxes=(found[i].boxes[0].union(box),))
+        if hit:
             continue
         crop = box.padded(box.h // 2 + 4, gray.shape[1], gray.shape[0])
         patch = cv2.resize(gray[crop.y : crop.bottom, crop.x : crop.right], None, fx=2, fy=2,
