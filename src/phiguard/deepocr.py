@@ -46,9 +46,6 @@ def _engine() -> Any:
         # rapidocr turns onnxruntime's memory arena off; with it on, 2 workers on the
         # corpus took 0.674 s a photo instead of 0.700 (two runs each, alternating).
         "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
-        # One line per recognizer call: a batch is padded to its widest line. Same text
-        # read on 12 corpus photos, 5% less time per block in one thread, equal in two.
-        "Rec.rec_batch_num": 1,
     }
     if os.environ.get("PHIGUARD_POOL_WORKER"):
         # The pool already runs one process per core; more threads only contend.
