@@ -118,6 +118,12 @@ def test_chart_screen_is_shown_but_blurred_whole_only_when_strict() -> None:
     assert redaction_boxes([f], 1000, 800, Config(strict=True))
 
 
+def test_a_label_glued_to_its_value_still_makes_a_record() -> None:
+    # OCR read a wristband's "DOB: 7/21/1972" as one word "DOB:7/21/1972".
+    band = _block([["E,TINA", "N:E7892880", "DOB:7/21/1972"], ["Acct:", "932370226"]])
+    assert [r.cues for r in records([band])] == [frozenset({"dob", "acct"})]
+
+
 def test_a_patient_list_without_its_header_row_is_still_a_record() -> None:
     from phiguard.layout import looks_tabular
 

@@ -29,6 +29,7 @@ BOOST = 0.4
 LOW_CONF = 55  # Tesseract's word confidence below which a word is a guess
 REVIEW_SHARE = 0.35  # this share of guessed words makes a record block unreadable
 _PUNCT = re.compile(r"[^\w#\s]")
+_GLUED = re.compile(r":(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ class Record:
 
 
 def _norm(text: str) -> str:
-    return " ".join(_PUNCT.sub("", text.lower()).split())
+    # OCR often glues a label to its value ("DOB:7/21/1972"): the colon parts them.
+    return " ".join(_PUNCT.sub("", _GLUED.sub(" ", text.lower())).split())
 
 
 def cues_in(words: tuple[Word, ...]) -> frozenset[str]:
