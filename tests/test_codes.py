@@ -139,3 +139,20 @@ def test_scenes_without_codes_have_no_qr_findings(scene: object) -> None:
         img = scene()
         img = img.resize((int(img.width * scale), int(img.height * scale)), Image.Resampling.BOX)
         assert qr_findings(photographed(img, blur)) == [], (scene, scale)
+
+
+def test_bars_that_ocr_read_as_a_word_are_not_a_barcode() -> None:
+    # The stems of a poster's big bold "hours" passed for parallel bars (a clean photo
+    # was blurred); a word read surely over the area says it is text.
+    from phiguard.codes import not_words
+    from phiguard.models import Word
+    from phiguard.ocr import Block
+
+    shape = Finding("BARCODE", 0.9, "barcode at -2 degrees", boxes=(Box(775, 131, 160, 45),),
+                    source="code:shape")  # fmt: skip
+    decoded = Finding("BARCODE", 1.0, "00731942", boxes=(Box(100, 100, 200, 80),),
+                      source="code:Code128")  # fmt: skip
+    hours = Block((Word("hours", Box(770, 125, 175, 60), 96.0, 0),), None)
+    digits = Block((Word("00731942", Box(780, 130, 150, 40), 96.0, 1),), None)
+    assert not_words([shape, decoded], [hours]) == [decoded]
+    assert not_words([shape, decoded], [digits]) == [shape, decoded]  # a code's own digits

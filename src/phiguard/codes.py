@@ -19,12 +19,14 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from phiguard.models import Box, Finding
+from phiguard.ocr import Block
 
 _2D = {"QRCode", "MicroQRCode", "RMQRCode", "DataMatrix", "Aztec", "PDF417", "MaxiCode"}
 WINDOW = 11  # px: the neighbourhood over which bars must agree in direction
 MIN_SIDE = 28  # px: shorter "bars" are text strokes
 MIN_BARS = 7
 SAME_PROFILE = 0.6  # correlation of two parallel scans across the bars
+WORD_CONF = 80  # a word read this surely is text, not bars
 
 
 def find_codes(image: Image.Image) -> list[Finding]:
@@ -152,3 +154,22 @@ def _corr(a: np.ndarray, b: np.ndarray) -> float:
     if len(a) != len(b) or a.std() == 0 or b.std() == 0:
         return 0.0
     return float(np.corrcoef(a, b)[0, 1])
+
+
+def not_words(codes: list[Finding], blocks: list[Block]) -> list[Finding]:
+    """Codes found by shape only, less those that OCR read as a word: the stems of a
+    poster's big bold "hours" are parallel bars too (a clean photo was blurred)."""
+    words = [w for b in blocks for w in b.words if w.conf >= WORD_CONF and _plain(w.text)]
+
+    def a_word(f: Finding) -> bool:
+        box = f.boxes[0]
+        return f.source == "code:shape" and any(
+            box.intersection(w.box) >= 0.5 * box.area for w in words
+        )
+
+    return [f for f in codes if not a_word(f)]
+
+
+def _plain(text: str) -> bool:
+    word = text.strip(".,:;!")
+    return len(word) >= 3 and word.isalpha()

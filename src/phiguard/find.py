@@ -75,7 +75,7 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
     blocks (chart screens, wristbands), and faces unless config.faces is "ignore"."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from phiguard.codes import find_codes
+    from phiguard.codes import find_codes, not_words
     from phiguard.columns import column_findings
     from phiguard.faces import detect_faces
     from phiguard.sticky import note_findings
@@ -91,7 +91,8 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
         )
         codes = pool.submit(find_codes, image)
         found, blocks, recs = _read_text(image, engine, config)
-        objects = codes.result() + layout.block_findings(recs, codes.result())
+        found_codes = not_words(codes.result(), blocks)
+        objects = found_codes + layout.block_findings(recs, found_codes)
         objects += column_findings(blocks, recs, found, image.size)
         objects += notes.credential_lines(blocks, found)
         kept = [f for f in found + objects if f.entity_type in config.entities]
