@@ -135,12 +135,7 @@ def _inside(f: Finding, ocr: OcrText, recs: list[Record]) -> bool:
     if f.start is None or f.end is None:
         return False
     boxes = [ocr.words[i].box for s, e, i in ocr.spans if s < f.end and e > f.start]
-    return bool(boxes) and all(any(_centre_in(b, r.box) for r in recs) for b in boxes)
-
-
-def _centre_in(b: Box, area: Box) -> bool:
-    cx, cy = b.x + b.w // 2, b.y + b.h // 2
-    return area.x <= cx < area.right and area.y <= cy < area.bottom
+    return bool(boxes) and all(any(b.centre_in(r.box) for r in recs) for b in boxes)
 
 
 def block_findings(recs: list[Record], codes: list[Finding]) -> list[Finding]:

@@ -45,6 +45,11 @@ class Box:
         h = min(self.bottom, other.bottom) - max(self.y, other.y)
         return max(0, w) * max(0, h)
 
+    def centre_in(self, area: Box) -> bool:
+        """Whether this box's centre lies inside `area` (a word on a note, in a block)."""
+        cx, cy = self.x + self.w // 2, self.y + self.h // 2
+        return area.x <= cx < area.right and area.y <= cy < area.bottom
+
     def padded(self, pad: int, width: int, height: int) -> Box:
         """Grow by `pad` pixels on every side, clipped to a width x height image."""
         x, y = max(0, self.x - pad), max(0, self.y - pad)

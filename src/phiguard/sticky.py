@@ -48,7 +48,7 @@ def note_findings(image: Image.Image, blocks: list[Block], blur: bool) -> list[F
     words = [w for b in blocks for w in b.words]
     out = []
     for writing in writing_on_notes(np.asarray(image.convert("RGB"))):
-        inside = [w for w in words if _centre_in(w.box, writing)]
+        inside = [w for w in words if w.box.centre_in(writing)]
         secret = next((w.text for w in inside if _PASSWORD.fullmatch(w.text.strip())), None)
         if secret or _login_pair(inside):
             out.append(Finding("CREDENTIAL", 0.7, secret or "login", boxes=(writing,),
@@ -166,8 +166,3 @@ def _ordinary(words: list[Word]) -> bool:
         return False
     plain = [w for w in words if w.conf >= READ_CONF and w.text.strip(".,!:-").isalpha()]
     return len(plain) >= 0.8 * len(words)
-
-
-def _centre_in(b: Box, area: Box) -> bool:
-    cx, cy = b.x + b.w // 2, b.y + b.h // 2
-    return area.x <= cx < area.right and area.y <= cy < area.bottom
