@@ -70,18 +70,24 @@ def char_boxes(gray: np.ndarray) -> np.ndarray:
 
 def group_chars(chars: np.ndarray, width: int, height: int) -> list[np.ndarray]:
     """Blocks of characters: blobs within about one character height of each other."""
+    ids = _clusters(chars, chars[:, 3], width, height)
+    return [chars[ids == k] for k in np.unique(ids) if k > 0 and (ids == k).sum() >= MIN_CHARS]
+
+
+def _clusters(rects: np.ndarray, text_h: np.ndarray, width: int, height: int) -> np.ndarray:
+    """A block label for each rectangle (x, y, w, h): rectangles grown by their text
+    height `text_h` that touch share one."""
     canvas = np.zeros((height, width), np.uint8)
-    for x, y, w, h in chars:
+    for (x, y, w, h), th in zip(rects, text_h, strict=True):
         # Across: a word gap. Down: the row spacing of a census board or a table, whose
         # rows (one word each per column) sit three to four text heights apart.
-        pad, down = int(0.8 * h) + 1, int(V_REACH * h) + 1
+        pad, down = int(0.8 * th) + 1, int(V_REACH * th) + 1
         cv2.rectangle(canvas, (int(x - pad), int(y - down)), (int(x + w + pad), int(y + h + down)),
                       255, -1)  # fmt: skip
-    _, labels, _, _ = cv2.connectedComponentsWithStats(canvas, connectivity=8)
-    cx = np.clip(chars[:, 0] + chars[:, 2] // 2, 0, width - 1)
-    cy = np.clip(chars[:, 1] + chars[:, 3] // 2, 0, height - 1)
-    ids = labels[cy, cx]
-    return [chars[ids == k] for k in np.unique(ids) if k > 0 and (ids == k).sum() >= MIN_CHARS]
+    _, labels = cv2.connectedComponents(canvas, connectivity=8)
+    cx = np.clip(rects[:, 0] + rects[:, 2] // 2, 0, width - 1)
+    cy = np.clip(rects[:, 1] + rects[:, 3] // 2, 0, height - 1)
+    return labels[cy, cx]
 
 
 def block_angle(chars: np.ndarray, char_h: float) -> float:
@@ -136,16 +142,11 @@ def regions_from_lines(
     ]  # fmt: skip
     if not missed:
         return []
-    canvas = np.zeros((height, width), np.uint8)
-    for b, h, _ in missed:
-        pad, down = int(0.8 * h) + 1, int(V_REACH * h) + 1
-        cv2.rectangle(canvas, (b.x - pad, b.y - down), (b.right + pad, b.bottom + down), 255, -1)
-    _, labels, _, _ = cv2.connectedComponentsWithStats(canvas, connectivity=8)
+    rects = np.array([b.as_list() for b, _, _ in missed])
+    ids = _clusters(rects, np.array([h for _, h, _ in missed]), width, height)
     groups: dict[int, list[tuple[Box, float, float]]] = {}
-    for item in missed:
-        b = item[0]
-        cy, cx = min(height - 1, b.y + b.h // 2), min(width - 1, b.x + b.w // 2)
-        groups.setdefault(int(labels[cy, cx]), []).append(item)
+    for item, k in zip(missed, ids, strict=True):
+        groups.setdefault(int(k), []).append(item)
     regions = [
         Region(Box.around(b for b, _, _ in g), float(np.median([h for _, h, _ in g])),
                float(np.median([a for _, _, a in g])), CHARS_PER_LINE * len(g))
