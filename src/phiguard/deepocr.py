@@ -61,7 +61,7 @@ def read_region(gray: np.ndarray, region: Region, line_base: int) -> list[Word]:
     scale = float(min(3.0, max(1.0, MIN_LINE_H / max(region.line_height, 1.0))))
     if scale > 1.0:
         patch = cv2.resize(patch, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-    rgb = np.ascontiguousarray(np.stack([patch] * 3, axis=-1))
+    rgb = _rgb(patch)
     # Every step named on every call: rapidocr keeps the last call's choices.
     result = _engine()(rgb, use_det=True, use_cls=False, use_rec=True, return_word_box=True)
     words: list[Word] = []
@@ -95,7 +95,7 @@ def find_lines(gray: np.ndarray) -> list[tuple[Box, float, float]]:
     """
     scale = min(1.0, DET_SIDE / max(gray.shape))
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    rgb = np.ascontiguousarray(np.stack([small] * 3, axis=-1))
+    rgb = _rgb(small)
     result = _engine()(rgb, use_det=True, use_cls=False, use_rec=False, return_word_box=False)
     quads = getattr(result, "boxes", None)
     out = []
@@ -107,3 +107,8 @@ def find_lines(gray: np.ndarray) -> list[tuple[Box, float, float]]:
         out.append((Box(int(x0), int(y0), int(x1 - x0) + 1, int(y1 - y0) + 1), height,
                     float(-np.degrees(np.arctan2(dy, dx)))))  # fmt: skip
     return out
+
+
+def _rgb(gray: np.ndarray) -> np.ndarray:
+    """The three-channel image rapidocr's models take, from a grayscale one."""
+    return np.ascontiguousarray(np.stack([gray] * 3, axis=-1))
