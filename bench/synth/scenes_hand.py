@@ -19,11 +19,15 @@ def jitter(rng: np.random.Generator, a: float = 3.0) -> float:
     return float(rng.uniform(-a, a))
 
 
-def sticky_note(fake: Faker, rng: np.random.Generator) -> Sheet:
+def _blank_note(rng: np.random.Generator) -> tuple[Sheet, int, str, tuple[int, int, int]]:
+    """A square note of a sticky-note colour, and the hand and marker it is written in."""
     side = int(rng.integers(420, 620))
     sh = new_sheet(side, side, STICKY[int(rng.integers(len(STICKY)))])
-    hand = pick_path("hand", rng)
-    ink = MARKERS[int(rng.integers(len(MARKERS)))]
+    return sh, side, pick_path("hand", rng), MARKERS[int(rng.integers(len(MARKERS)))]
+
+
+def sticky_note(fake: Faker, rng: np.random.Generator) -> Sheet:
+    sh, side, hand, ink = _blank_note(rng)
     lines = _sticky_lines(fake, rng)
     size = side / rng.uniform(9, 13)
     longest = max(("".join(p[0] for p in parts) for parts in lines), key=len)
@@ -52,10 +56,7 @@ MEMOS = (
 
 def memo_note(fake: Faker, rng: np.random.Generator) -> Sheet:
     """Clean: a sticky note with an ordinary reminder, no login, no PHI."""
-    side = int(rng.integers(420, 620))
-    sh = new_sheet(side, side, STICKY[int(rng.integers(len(STICKY)))])
-    hand = pick_path("hand", rng)
-    ink = MARKERS[int(rng.integers(len(MARKERS)))]
+    sh, side, hand, ink = _blank_note(rng)
     lines = MEMOS[int(rng.integers(len(MEMOS)))]
     f = font_at(hand, side / rng.uniform(7, 10))
     for i, line in enumerate(lines):
