@@ -37,6 +37,8 @@ def _engine() -> Any:
     # One model per process, loaded on first use, like Tesseract's in tessapi.py.
     from rapidocr import RapidOCR
 
+    from phiguard import latinrec
+
     params: dict[str, Any] = {
         "Global.log_level": "error",
         # By default the detector scales every crop up to 736 px on its short side; our
@@ -50,6 +52,9 @@ def _engine() -> Any:
     if os.environ.get("PHIGUARD_POOL_WORKER"):
         # The pool already runs one process per core; more threads only contend.
         params["EngineConfig.onnxruntime.intra_op_num_threads"] = 1
+    narrowed = latinrec.model_path()
+    if narrowed is not None:
+        params["Rec.model_path"] = str(narrowed)
     return RapidOCR(params=params)
 
 
