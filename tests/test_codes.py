@@ -156,3 +156,16 @@ def test_bars_that_ocr_read_as_a_word_are_not_a_barcode() -> None:
     digits = Block((Word("00731942", Box(780, 130, 150, 40), 96.0, 1),), None)
     assert not_words([shape, decoded], [hours]) == [decoded]
     assert not_words([shape, decoded], [digits]) == [shape, decoded]  # a code's own digits
+
+
+def test_bars_run_across_the_long_side_of_a_linear_code() -> None:
+    # Rows of cards on a bulletin board made "bars" along the area's long side (a clean
+    # photo was blurred as a barcode); a code's bars cross its long side.
+    from phiguard.codes import _long_across
+
+    wide = np.zeros((80, 240), bool)
+    wide[10:70, 20:220] = True
+    assert _long_across(wide, 0.0)  # gradient along x: upright bars, 200 px of them
+    assert not _long_across(wide, np.pi / 2)  # level "bars" stacked 60 px high
+    tilted = np.asarray(Image.fromarray(wide.astype(np.uint8) * 255).rotate(30, expand=True)) > 0
+    assert _long_across(tilted, -np.radians(30))

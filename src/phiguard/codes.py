@@ -26,6 +26,9 @@ WINDOW = 11  # px: the neighbourhood over which bars must agree in direction
 MIN_SIDE = 28  # px: shorter "bars" are text strokes
 MIN_BARS = 7
 SAME_PROFILE = 0.6  # correlation of two parallel scans across the bars
+# A linear code is at least as long across its bars as they are tall (1.26 and more on
+# 27 codes of five corpora); a bulletin board's rows of cards made 0.70.
+MIN_ASPECT = 1.0
 WORD_CONF = 80  # a word read this surely is text, not bars
 
 
@@ -123,9 +126,18 @@ def bar_areas(gray: np.ndarray) -> list[tuple[Box, float]]:
             continue
         inside = labels[y : y + h, x : x + w] == i
         th = float(np.median(theta[y : y + h, x : x + w][inside]))
-        if _looks_like_bars(g, Box(x, y, w, h), inside, th):
+        if _long_across(inside, th) and _looks_like_bars(g, Box(x, y, w, h), inside, th):
             out.append((Box(x, y, w, h), float(np.degrees(th))))
     return out
+
+
+def _long_across(inside: np.ndarray, th: float) -> bool:
+    """The area's extent across the bars (direction th) against its extent along them."""
+    ys, xs = np.nonzero(inside)
+    across = xs * np.cos(th) + ys * np.sin(th)
+    along = ys * np.cos(th) - xs * np.sin(th)
+    span = [float(np.percentile(a, 98) - np.percentile(a, 2)) for a in (across, along)]
+    return span[0] >= MIN_ASPECT * max(1.0, span[1])
 
 
 def _looks_like_bars(g: np.ndarray, b: Box, inside: np.ndarray, th: float) -> bool:
