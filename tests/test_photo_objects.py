@@ -158,3 +158,14 @@ def test_a_decoded_barcode_box_grows_to_its_bars(monkeypatch: pytest.MonkeyPatch
     bars = Box(where.x + int(xs.min()), where.y + int(ys.min()), int(np.ptp(xs)), int(np.ptp(ys)))
     blurred = redaction_boxes([code], *photo.size, Config())
     assert sum(b.intersection(bars) for b in blurred) >= 0.98 * bars.area
+
+
+def test_a_last_century_date_with_its_label_cut_off_is_a_birth_date() -> None:
+    # A wristband cut by the frame: "D" is all that is left of "DOB".
+    cfg = Config(faces="ignore")
+    band = render_lines(["D", "16-Aug-1922", "95426916"], size=26, width=500)
+    kinds = {f.entity_type for f in scan_image(band, engine(), cfg, "band.png").findings}
+    assert "DATE" in kinds
+    poster = render_lines(["Flu clinic", "16-Aug-2025", "Room 4B"], size=26, width=500)
+    kinds = {f.entity_type for f in scan_image(poster, engine(), cfg, "poster.png").findings}
+    assert "DATE" not in kinds

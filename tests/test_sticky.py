@@ -110,3 +110,18 @@ def test_a_user_name_over_a_misread_password_is_a_credential() -> None:
     reminder = _photo(_note(["Room12 at", "3pm today"], 28, 0))
     rep = scan_image(reminder, engine(), cfg, "memo.png")
     assert "CREDENTIAL" not in {f.entity_type for f in rep.findings}, rep.findings
+
+
+def test_misread_labels_beside_two_codes_still_make_a_login() -> None:
+    # "Citrix pw / user: johnson65 / pw: Garden028#" in a script font, as PP-OCR read it.
+    from phiguard.models import Box, Word
+    from phiguard.sticky import _login_pair
+
+    def words(*texts: str) -> list[Word]:
+        return [Word(t, Box(10 * i, 0, 9, 9), 90.0, 0) for i, t in enumerate(texts)]
+
+    assert _login_pair(words("Citrix", "po", "waer:", "johnson65", "po:Garden028"))
+    assert not _login_pair(words("Citrix", "po", "waer:", "johnson65"))  # one code
+    assert not _login_pair(words("Huddle", "at", "2pm", "bring", "Room12B", "reports2024"))
+    assert not _login_pair(words("Potluck:", "Friday", "Unit4B22", "sign-up", "sheet", "desk",
+                                 "today", "Room221"))  # fmt: skip

@@ -177,6 +177,25 @@ def doubt_ocr_names(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+BIRTH_DATE_SCORE = 0.6
+_LAST_CENTURY = re.compile(r"(?<!\d)19\d\d(?!\d)")
+
+
+def birth_dates(findings: list[Finding]) -> list[Finding]:
+    """Whole dates of the last century in a photo's text, as birth dates.
+
+    Day, month and a year before 2000 on a wristband, board or label is a birth date
+    far more often than anything else (a poster's event is this year's), and the label
+    that says so is often cut off or unread ("D" for "DOB" on a band cut by the frame).
+    """
+    return [
+        replace(f, score=max(f.score, BIRTH_DATE_SCORE))
+        if f.entity_type == "DATE" and _LAST_CENTURY.search(f.text or "")
+        else f
+        for f in findings
+    ]
+
+
 def _name_shaped(text: str) -> bool:
     tokens = [t for t in re.split(r"[^A-Za-z'-]+", text) if t]
     if any(t.lower() in first_names() for t in tokens):

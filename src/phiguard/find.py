@@ -22,7 +22,13 @@ from phiguard.analyze import (
     undo_confusions,
 )
 from phiguard.config import Config
-from phiguard.decide import decide, deny_list_findings, doubt_ocr_names, first_name_candidates
+from phiguard.decide import (
+    birth_dates,
+    decide,
+    deny_list_findings,
+    doubt_ocr_names,
+    first_name_candidates,
+)
 from phiguard.engine import Engine
 from phiguard.known import known_findings
 from phiguard.mirror import looks_mirrored, unmirror
@@ -115,7 +121,7 @@ def _read_text(
     # census list are weak candidates that only a record block lifts over the threshold.
     def adjust(cands: list[Finding]) -> list[Finding]:
         names = first_name_candidates(title_caps(ocr.text), "ocr") if recs else []
-        cands = doubt_ocr_names(cands)
+        cands = birth_dates(doubt_ocr_names(cands))
         return layout.boost(cands + [replace(f, text=ocr.text[f.start : f.end]) for f in names],
                             ocr, recs)  # fmt: skip
 

@@ -32,6 +32,7 @@ FILLED = 0.8
 INK_DROP = 35  # ink is this much darker than the paper (0-255)
 MIN_STROKES = 3
 READ_CONF = 80  # PP-OCR or Tesseract confidence of words read as ordinary text
+MAX_LABELS = 4  # short words (labels, an app's name) beside the codes of a login
 
 
 def note_findings(image: Image.Image, blocks: list[Block], blur: bool) -> list[Finding]:
@@ -154,10 +155,17 @@ _CODE = re.compile(r"(?=\S*[A-Za-z]{3})(?=\S*\d{2})[^\s:]{6,24}")
 
 
 def _login_pair(words: list[Word]) -> bool:
-    """Nothing but such tokens on a note, two to four of them: a login written down
-    ("davis44" over "Summer2020!"); a reminder has plain words ("Huddle 2pm")."""
-    tokens = [w.text.strip(".,;") for w in words]
-    return 2 <= len(tokens) <= 4 and all(_CODE.fullmatch(t) for t in tokens)
+    """A login written down: two to four such tokens and nothing else ("davis44" over
+    "Summer2020!"), or beside a few short words with a label's colon among them ("Citrix
+    pw / user: johnson65 / pw: Garden028#" in a script, read "po", "waer:",
+    "po:Garden028"). A reminder has plain words ("Huddle 2pm")."""
+    tokens = [t.strip(".,;") for w in words for t in re.split(r"[:/|]", w.text)]
+    tokens = [t for t in tokens if t]
+    codes = sum(bool(_CODE.fullmatch(t)) for t in tokens)
+    others = [t for t in tokens if not _CODE.fullmatch(t)]
+    labelled = any(":" in w.text for w in words)
+    fits = not others or (labelled and len(others) <= MAX_LABELS and max(map(len, others)) <= 8)
+    return 2 <= codes <= 4 and fits
 
 
 def _ordinary(words: list[Word]) -> bool:
