@@ -125,3 +125,15 @@ def test_flat_word_boxes_do_not_hang_the_column_search() -> None:
     rec = _record(words, 0.0)
     found = [Finding("PERSON", 0.9, w.text, boxes=(w.box,)) for w in words]
     assert isinstance(column_findings(list(rec.blocks), [rec], found, (800, 600)), list)
+
+
+def test_first_names_fill_the_other_columns_of_a_proven_table_of_people() -> None:
+    # No label word read, no nurse flagged: the patient column proves a table of people,
+    # and then "Sharon" and "Justin" (first names) make the nurse column.
+    words, centres = _board(0.0)
+    block = Block(tuple(words), Region(Box.around(w.box for w in words), 24.0, 0.0, 200))
+    patients = [Finding("PERSON", 0.9, w.text, boxes=(w.box,)) for w in words
+                if w.text in ("Okafor, R", "LYONS ALLEN", "Rivers, Jeremy")]  # fmt: skip
+    boxes = [b for f in column_findings([block], [], patients, (2000, 1500)) for b in f.boxes]
+    assert all(_covered(boxes, centres[r, 2]) for r in range(len(ROWS)))
+    assert not any(_covered(boxes, centres[r, 3]) for r in (0, 1, 3, 5))  # the notes

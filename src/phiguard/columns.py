@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from phiguard.layout import Record, _neighbours
+from phiguard.lexicon import first_names
 from phiguard.models import Box, Finding, Word
 from phiguard.ocr import Block
 
@@ -76,7 +77,9 @@ def column_findings(
         angle, cells, cols = _best_tilt(group, words, phi, h, need)
         if cols and need > MIN_PHI_CELLS:
             # A column of names makes the block a table of people: its other columns
-            # need no more than a record's do.
+            # need no more than a record's do, and a first name in them is a person (a
+            # nurse column: "Charles", "Samantha", "Carl").
+            phi = [p or _first_name(w.text) for w, p in zip(words, phi, strict=True)]
             angle, cells, cols = _best_tilt(group, words, phi, h, MIN_PHI_CELLS)
         out += [_finding(col, cells, angle, h, size) for col in cols]
     return out
@@ -151,6 +154,10 @@ def _columns(cells: list[Cell], h: float, need: int) -> list[list[Cell]]:
         if not any(set(map(id, col)) & set(map(id, o)) for o in out):
             out.append(col)
     return out
+
+
+def _first_name(text: str) -> bool:
+    return text.strip(".,;:'-").lower() in first_names()
 
 
 def _namelike(texts: list[str]) -> bool:
