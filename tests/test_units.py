@@ -136,3 +136,25 @@ def test_leptonica_noise_stays_off_stderr(capfd: pytest.CaptureFixture[str]) -> 
         lib = next(line.split()[-1] for line in maps if "libleptonica" in line)
     assert ctypes.CDLL(lib).pixScanForForeground(None, None, 0, None) == 1  # an error...
     assert "Error in" not in capfd.readouterr().err  # ...that is not printed
+
+
+def test_a_spacy_name_holding_a_signs_word_is_only_a_candidate_in_a_photo() -> None:
+    from phiguard.decide import OCR_GUESS_SCORE, doubt_ocr_names
+
+    def spacy(text: str) -> Finding:
+        return Finding("PERSON", 0.85, text, source="ocr:SpacyRecognizer")
+
+    poster, band, banner = (
+        spacy("HAND HYGIENE - BER"),
+        spacy("HAND, MARIA"),
+        spacy("Okafor, Robert"),
+    )
+    scores = [f.score for f in doubt_ocr_names([poster, band, banner])]
+    assert scores == [OCR_GUESS_SCORE, 0.85, 0.85]
+
+
+def test_a_spacy_name_run_on_into_a_signs_line_is_still_a_name() -> None:
+    from phiguard.decide import doubt_ocr_names
+
+    run_on = Finding("PERSON", 0.85, "Dr. Wilkins\nQuiet", source="ocr:SpacyRecognizer")
+    assert doubt_ocr_names([run_on])[0].score == 0.85

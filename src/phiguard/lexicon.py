@@ -23,6 +23,7 @@ class CaptionRules:
     patient_titles: frozenset[str]
     patient_phrases: tuple[str, ...]
     not_name_words: frozenset[str]
+    sign_words: frozenset[str]  # never a surname: a sign's words (decide.doubt_ocr_names)
     org_email_names: frozenset[str]
 
 
@@ -44,6 +45,7 @@ def caption_rules() -> CaptionRules:
         patient_titles=words("patient_titles"),
         patient_phrases=tuple(sorted(words("patient_phrases"))),
         not_name_words=words("not_name_words"),
+        sign_words=words("sign_words"),
         org_email_names=words("org_email_names"),
     )
 
