@@ -171,7 +171,7 @@ def doubt_ocr_names(findings: list[Finding]) -> list[Finding]:
     stays a candidate under the PERSON threshold, which a record block around it still
     lifts (layout.boost). spaCy runs names on into the next line ("Dr. Wilkins" and a
     sign's "Quiet" below it), so only the first line is looked at for a sign's words;
-    judging each line on its own lost 13 names on seed 31 (a surname, then its first
+    judging each line on its own lost 14 values on seed 31 (a surname, then its first
     name on the next line).
     """
     out = []

@@ -21,7 +21,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 SOURCE = "PP-OCRv6_rec_small.onnx"  # the recognizer rapidocr 3.x ships and uses by default
-VERSION = 1  # bump when KEEP or the slicing changes
+VERSION = 1  # bump when keep() or the slicing changes
 
 
 def keep(char: str) -> bool:
