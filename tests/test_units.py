@@ -139,7 +139,7 @@ def test_leptonica_noise_stays_off_stderr(capfd: pytest.CaptureFixture[str]) -> 
 
 
 def test_a_spacy_name_holding_a_signs_word_is_only_a_candidate_in_a_photo() -> None:
-    from phiguard.decide import OCR_GUESS_SCORE, doubt_ocr_names
+    from phiguard.phototext import OCR_GUESS_SCORE, doubt_ocr_names
 
     def spacy(text: str) -> Finding:
         return Finding("PERSON", 0.85, text, source="ocr:SpacyRecognizer")
@@ -154,7 +154,7 @@ def test_a_spacy_name_holding_a_signs_word_is_only_a_candidate_in_a_photo() -> N
 
 
 def test_a_spacy_name_run_on_into_a_signs_line_is_still_a_name() -> None:
-    from phiguard.decide import doubt_ocr_names
+    from phiguard.phototext import doubt_ocr_names
 
     run_on = Finding("PERSON", 0.85, "Dr. Wilkins\nQuiet", source="ocr:SpacyRecognizer")
     assert doubt_ocr_names([run_on])[0].score == 0.85

@@ -22,18 +22,13 @@ from phiguard.analyze import (
     undo_confusions,
 )
 from phiguard.config import Config
-from phiguard.decide import (
-    birth_dates,
-    decide,
-    deny_list_findings,
-    doubt_ocr_names,
-    first_name_candidates,
-)
+from phiguard.decide import decide, deny_list_findings, first_name_candidates
 from phiguard.engine import Engine
 from phiguard.known import known_findings
 from phiguard.mirror import looks_mirrored, unmirror
 from phiguard.models import Finding, Word
 from phiguard.ocr import Block, OcrOptions, ocr_words, read_blocks
+from phiguard.phototext import birth_dates, doubt_ocr_names
 from phiguard.post import combinations_in_photo
 
 Adjust = Callable[[list[Finding]], list[Finding]]

@@ -23,7 +23,7 @@ class CaptionRules:
     patient_titles: frozenset[str]
     patient_phrases: tuple[str, ...]
     not_name_words: frozenset[str]
-    sign_words: frozenset[str]  # never a surname: a sign's words (decide.doubt_ocr_names)
+    sign_words: frozenset[str]  # never a surname: a sign's words (phototext.doubt_ocr_names)
     org_email_names: frozenset[str]
 
 

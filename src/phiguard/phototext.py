@@ -1,0 +1,76 @@
+"""What a photo's OCR text means, beyond the recognizers: names spaCy found in misread
+words are doubted, and last-century dates are birth dates.
+
+These judgments apply to text read from photos only; a typed caption goes through the
+caption rules in decide.py instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from phiguard.lexicon import caption_rules, first_names
+from phiguard.models import Finding
+
+OCR_GUESS_SCORE = 0.5  # an unknown lone word spaCy calls a name in OCR text
+
+
+def doubt_ocr_names(findings: list[Finding]) -> list[Finding]:
+    """spaCy names in OCR text that are no known first name, no first-last pair and no
+    titled name, or whose first line holds a sign's word and no first name.
+
+    Misread words look like names to spaCy ("Corene" for "Control", "PHO Ts" from a
+    sign read backwards, "HAND HYGIENE - BER" from a poster), at 0.85. Such a "name"
+    stays a candidate under the PERSON threshold, which a record block around it still
+    lifts (layout.boost). spaCy runs names on into the next line ("Dr. Wilkins" and a
+    sign's "Quiet" below it), so only the first line is looked at for a sign's words;
+    judging each line on its own lost 14 values on seed 31 (a surname, then its first
+    name on the next line).
+    """
+    out = []
+    for f in findings:
+        if (
+            f.entity_type == "PERSON"
+            and "SpacyRecognizer" in f.source
+            and (not _name_shaped(f.text) or _on_a_sign(f.text.split("\n")[0]))
+        ):
+            f = replace(f, score=min(f.score, OCR_GUESS_SCORE))
+        out.append(f)
+    return out
+
+
+def _on_a_sign(text: str) -> bool:
+    tokens = {t.lower() for t in re.split(r"[^A-Za-z'-]+", text) if t}
+    return bool(tokens & caption_rules().sign_words) and not tokens & first_names()
+
+
+BIRTH_DATE_SCORE = 0.6
+_LAST_CENTURY = re.compile(r"(?<!\d)19\d\d(?!\d)")
+
+
+def birth_dates(findings: list[Finding]) -> list[Finding]:
+    """Whole dates of the last century in a photo's text, as birth dates.
+
+    Day, month and a year before 2000 on a wristband, board or label is a birth date
+    far more often than anything else (a poster's event is this year's), and the label
+    that says so is often cut off or unread ("D" for "DOB" on a band cut by the frame).
+    """
+    return [
+        replace(f, score=max(f.score, BIRTH_DATE_SCORE))
+        if f.entity_type == "DATE" and _LAST_CENTURY.search(f.text or "")
+        else f
+        for f in findings
+    ]
+
+
+_TITLED = re.compile(r"(?:Dr|Mr|Mrs|Ms|Mx)\.?\s+[A-Z][A-Za-z'-]+")
+
+
+def _name_shaped(text: str) -> bool:
+    if _TITLED.match(text):
+        return True
+    tokens = [t for t in re.split(r"[^A-Za-z'-]+", text) if t]
+    if any(t.lower() in first_names() for t in tokens):
+        return True
+    return sum(len(t) >= 3 for t in tokens) >= 2
