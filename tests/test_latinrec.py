@@ -44,3 +44,14 @@ def test_the_reader_in_use_is_the_narrowed_one_and_reads_words() -> None:
     rgb = np.asarray(img.convert("RGB"))
     result = deepocr._engine()(rgb, use_det=True, use_cls=False, use_rec=True)
     assert "Winter2024!" in "".join(result.txts) and "00731942" in "".join(result.txts)
+
+
+def test_a_model_it_cannot_narrow_leaves_the_stock_recognizer(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+
+    def refuse(_: bytes) -> bytes:
+        raise ValueError("expected a class layer")
+
+    monkeypatch.setattr(latinrec, "narrow", refuse)
+    assert latinrec.model_path() is None
+    assert not list((tmp_path / "phiguard" / "models").glob("*.onnx"))

@@ -50,6 +50,11 @@ def model_path() -> Path | None:
         except OSError as exc:
             log.debug("cannot keep the narrowed recognizer in %s: %s", folder, exc)
             continue
+        except (ImportError, ValueError, KeyError) as exc:
+            # No onnx, or a model laid out otherwise: read with the stock recognizer
+            # (slower, the same words but for CJK look-alikes) rather than not at all.
+            log.warning("cannot narrow %s (%s): reading with the stock recognizer", SOURCE, exc)
+            return None
         return target
     return None
 
