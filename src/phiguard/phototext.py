@@ -40,8 +40,13 @@ def doubt_ocr_names(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+def _tokens(text: str) -> list[str]:
+    """A name's words: letters, apostrophes and hyphens."""
+    return [t for t in re.split(r"[^A-Za-z'-]+", text) if t]
+
+
 def _on_a_sign(text: str) -> bool:
-    tokens = {t.lower() for t in re.split(r"[^A-Za-z'-]+", text) if t}
+    tokens = {t.lower() for t in _tokens(text)}
     return bool(tokens & caption_rules().sign_words) and not tokens & first_names()
 
 
@@ -70,7 +75,7 @@ _TITLED = re.compile(r"(?:Dr|Mr|Mrs|Ms|Mx)\.?\s+[A-Z][A-Za-z'-]+")
 def _name_shaped(text: str) -> bool:
     if _TITLED.match(text):
         return True
-    tokens = [t for t in re.split(r"[^A-Za-z'-]+", text) if t]
+    tokens = _tokens(text)
     if any(t.lower() in first_names() for t in tokens):
         return True
     return sum(len(t) >= 3 for t in tokens) >= 2

@@ -161,8 +161,8 @@ def _login_pair(words: list[Word]) -> bool:
     "po:Garden028"). A reminder has plain words ("Huddle 2pm")."""
     tokens = [t.strip(".,;") for w in words for t in re.split(r"[:/|]", w.text)]
     tokens = [t for t in tokens if t]
-    codes = sum(bool(_CODE.fullmatch(t)) for t in tokens)
     others = [t for t in tokens if not _CODE.fullmatch(t)]
+    codes = len(tokens) - len(others)
     labelled = any(":" in w.text for w in words)
     fits = not others or (labelled and len(others) <= MAX_LABELS and max(map(len, others)) <= 8)
     return 2 <= codes <= 4 and fits
