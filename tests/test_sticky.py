@@ -125,3 +125,15 @@ def test_misread_labels_beside_two_codes_still_make_a_login() -> None:
     assert not _login_pair(words("Huddle", "at", "2pm", "bring", "Room12B", "reports2024"))
     assert not _login_pair(words("Potluck:", "Friday", "Unit4B22", "sign-up", "sheet", "desk",
                                  "today", "Room221"))  # fmt: skip
+
+
+def test_a_note_on_a_wall_of_its_own_hue_stands_out_by_its_brightness() -> None:
+    # Seed 29's photo_002: a peach note on a lit peach-brown wall, both pastel and of
+    # one hue, merged into one shape too big for a note.
+    wall = np.asarray(_wall((168, 132, 100)))
+    photo = Image.fromarray(wall)
+    note = _note(["PACS", "jwagner7 / Clearly204#"], 12, 0, (255, 200, 130))
+    photo.paste(note.rotate(5, expand=True, fillcolor=(168, 132, 100)), (500, 300))
+    found = writing_on_notes(np.asarray(photo))
+    assert len(found) == 1, found
+    assert _inside(found[0], 530, 330), found

@@ -23,6 +23,7 @@ from phiguard.ocr import Block
 KIND = "STICKY_NOTE"
 WORK_SIDE = 800  # notes are looked for on a copy this size: they are 60+ px wide
 HUE_STEP = 10
+PAPER_FLOORS = (160, 215)  # HSV value a note's paper is at least: any pastel, bright paper
 AREA = (0.002, 0.15)  # a note covers this share of the photo (a close-up: 8%)
 PAPER_SHARE = 0.8  # of the note's outline is paper of its colour (the rest is writing)
 SQUARE = 0.72  # its sides' ratio is at least this (a note is about square)
@@ -67,26 +68,33 @@ def writing_on_notes(rgb: np.ndarray) -> list[Box]:
     small = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    pastel = (hsv[..., 1] >= 40) & (hsv[..., 1] <= 175) & (hsv[..., 2] >= 160)
+    hue = hsv[..., 0].astype(np.int16)
     found: list[Box] = []
-    # One hue at a time: a yellow note on a pale aqua wall is its own shape only in its
-    # own colour (opencv hue runs 0-179; bins overlap so a note is never split).
-    for centre in range(0, 180, HUE_STEP):
-        near = np.abs((hsv[..., 0].astype(np.int16) - centre + 90) % 180 - 90) <= HUE_STEP
-        paper = cv2.morphologyEx((pastel & near).astype(np.uint8), cv2.MORPH_OPEN,
-                                 np.ones((3, 3), np.uint8))  # fmt: skip
-        contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        for c in contours:
-            area = cv2.contourArea(c) / pastel.size
-            if (
-                AREA[0] <= area <= AREA[1]
-                and _note_shaped(c)
-                and _one_colour(hsv, paper, c, centre)
-            ):
-                box = _strokes(gray, (c / scale).astype(np.int32))
-                if box is not None:
-                    found.append(box)
+    # A note is paper lit like the wall behind it or brighter: on a peach wall of its own
+    # hue it is its own shape only above the wall's brightness (seed 29's photo_002).
+    for floor in PAPER_FLOORS:
+        pastel = (hsv[..., 1] >= 40) & (hsv[..., 1] <= 175) & (hsv[..., 2] >= floor)
+        # One hue at a time: a yellow note on a pale aqua wall is its own shape only in
+        # its own colour (opencv hue runs 0-179; bins overlap so a note is never split).
+        for centre in range(0, 180, HUE_STEP):
+            near = np.abs((hue - centre + 90) % 180 - 90) <= HUE_STEP
+            found += _notes_in(pastel & near, hsv, gray, centre, scale)
     return _distinct(found)
+
+
+def _notes_in(mask: np.ndarray, hsv: np.ndarray, gray: np.ndarray, centre: int,
+              scale: float) -> list[Box]:  # fmt: skip
+    """The writing on each note-shaped patch of one colour (mask on the small copy)."""
+    paper = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    out = []
+    for c in contours:
+        area = cv2.contourArea(c) / mask.size
+        if AREA[0] <= area <= AREA[1] and _note_shaped(c) and _one_colour(hsv, paper, c, centre):
+            box = _strokes(gray, (c / scale).astype(np.int32))
+            if box is not None:
+                out.append(box)
+    return out
 
 
 def _distinct(boxes: list[Box]) -> list[Box]:
