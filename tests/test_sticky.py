@@ -137,3 +137,28 @@ def test_a_note_on_a_wall_of_its_own_hue_stands_out_by_its_brightness() -> None:
     found = writing_on_notes(np.asarray(photo))
     assert len(found) == 1, found
     assert _inside(found[0], 530, 330), found
+
+
+def test_a_note_stuck_on_a_white_label_with_a_colour_cast_is_its_own_shape() -> None:
+    # Seed 7's photo_042: a pale blue note overlapping a wristband whose white label the
+    # camera tinted blue (saturation ~50); at the pastel floor of 40 they were one shape.
+    photo = _wall((40, 190, 80))  # a green wall: not pastel
+    ImageDraw.Draw(photo).rectangle((300, 420, 1000, 600), fill=(154, 173, 190))
+    note = _note(["wifi: chelsea.baker / His381#"], 12, 0, (129, 168, 199))
+    photo.paste(note, (350, 260))
+    found = writing_on_notes(np.asarray(photo))
+    assert len(found) == 1, found
+    assert _inside(found[0], 380, 285), found
+
+
+def test_a_note_that_names_its_secret_is_a_credential_however_the_secret_was_read() -> None:
+    from phiguard.models import Box, Word
+    from phiguard.sticky import _labelled
+
+    def words(*texts: str) -> list[Word]:
+        return [Word(t, Box(10 * i, 0, 9, 9), 90.0, 0) for i, t in enumerate(texts)]
+
+    assert _labelled(words("WIFI", "MEDNET-5G", "PW", "WELCOMEOOS"))  # "Welcome00$"
+    assert _labelled(words("user:", "jsmith"))
+    assert not _labelled(words("Bus", "pass", "Friday"))
+    assert not _labelled(words("Huddle", "2pm", "bring", "Pinwheels"))

@@ -23,7 +23,10 @@ from phiguard.ocr import Block
 KIND = "STICKY_NOTE"
 WORK_SIDE = 800  # notes are looked for on a copy this size: they are 60+ px wide
 HUE_STEP = 10
-PAPER_FLOORS = (160, 215)  # HSV value a note's paper is at least: any pastel, bright paper
+# (saturation, value) a note's paper is at least, tried in turn: any pastel; bright
+# paper; coloured paper (HSV, 0-255). The second and third split a note from what it
+# touches: a lit wall of its own hue, a white label with a colour cast.
+PAPER_FLOORS = ((40, 160), (40, 215), (65, 160))
 AREA = (0.002, 0.15)  # a note covers this share of the photo (a close-up: 8%)
 PAPER_SHARE = 0.8  # of the note's outline is paper of its colour (the rest is writing)
 SQUARE = 0.72  # its sides' ratio is at least this (a note is about square)
@@ -41,7 +44,8 @@ def note_findings(image: Image.Image, blocks: list[Block], blur: bool) -> list[F
 
     A password-shaped word read on a note ("Summer24!") makes the writing a CREDENTIAL,
     labelled or not: two bare lines on a note by a workstation are a login; so do a few
-    tokens of letters and digits and nothing else ("davis44", "Summer20207"). Writing not
+    tokens of letters and digits and nothing else ("davis44", "Summer20207"), and any
+    writing under a login's label ("PW", "wifi", "user"). Writing not
     read as plain words is STICKY_NOTE (blurred) when `blur`, that is when the photo is
     being redacted anyway (a chart, a name, a wristband in it); in a photo otherwise
     clean it is NEEDS_REVIEW: a person looks, and a reminder ("Huddle 2pm") is not
@@ -52,7 +56,7 @@ def note_findings(image: Image.Image, blocks: list[Block], blur: bool) -> list[F
     for writing in writing_on_notes(np.asarray(image.convert("RGB"))):
         inside = [w for w in words if w.box.centre_in(writing)]
         secret = next((w.text for w in inside if _PASSWORD.fullmatch(w.text.strip())), None)
-        if secret or _login_pair(inside):
+        if secret or _login_pair(inside) or _labelled(inside):
             out.append(Finding("CREDENTIAL", 0.7, secret or "login", boxes=(writing,),
                                source="layout:sticky-note"))  # fmt: skip
         elif not _ordinary(inside):
@@ -72,8 +76,8 @@ def writing_on_notes(rgb: np.ndarray) -> list[Box]:
     found: list[Box] = []
     # A note is paper lit like the wall behind it or brighter: on a peach wall of its own
     # hue it is its own shape only above the wall's brightness (seed 29's photo_002).
-    for floor in PAPER_FLOORS:
-        pastel = (hsv[..., 1] >= 40) & (hsv[..., 1] <= 175) & (hsv[..., 2] >= floor)
+    for sat, val in PAPER_FLOORS:
+        pastel = (hsv[..., 1] >= sat) & (hsv[..., 1] <= 175) & (hsv[..., 2] >= val)
         # One hue at a time: a yellow note on a pale aqua wall is its own shape only in
         # its own colour (opencv hue runs 0-179; bins overlap so a note is never split).
         for centre in range(0, 180, HUE_STEP):
@@ -174,6 +178,17 @@ def _login_pair(words: list[Word]) -> bool:
     labelled = any(":" in w.text for w in words)
     fits = not others or (labelled and len(others) <= MAX_LABELS and max(map(len, others)) <= 8)
     return 2 <= codes <= 4 and fits
+
+
+# What a note says its secret is. A note by a workstation that names one holds it, however
+# the secret itself was (mis)read: "PW WELCOMEOOS" for "PW Welcome00$". ("pass" is left
+# out: a bus or visitor pass; "code": a code blue.)
+_LABELS = frozenset(("pw", "pwd", "passwd", "password", "passcode", "login", "logon", "user",
+                     "username", "userid", "pin", "wifi", "wi-fi"))  # fmt: skip
+
+
+def _labelled(words: list[Word]) -> bool:
+    return any(t.lower() in _LABELS for w in words for t in re.split(r"[^\w-]+", w.text) if t)
 
 
 def _ordinary(words: list[Word]) -> bool:
