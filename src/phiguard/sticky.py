@@ -72,23 +72,28 @@ def writing_on_notes(rgb: np.ndarray) -> list[Box]:
     small = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    hue = hsv[..., 0].astype(np.int16)
-    found: list[Box] = []
+    found: list[list[Box]] = [[] for _ in PAPER_FLOORS]
     # A note is paper lit like the wall behind it or brighter: on a peach wall of its own
     # hue it is its own shape only above the wall's brightness (seed 29's photo_002).
-    for sat, val in PAPER_FLOORS:
-        pastel = (hsv[..., 1] >= sat) & (hsv[..., 1] <= 175) & (hsv[..., 2] >= val)
-        # One hue at a time: a yellow note on a pale aqua wall is its own shape only in
-        # its own colour (opencv hue runs 0-179; bins overlap so a note is never split).
-        for centre in range(0, 180, HUE_STEP):
-            near = np.abs((hue - centre + 90) % 180 - 90) <= HUE_STEP
-            found += _notes_in(pastel & near, hsv, gray, centre, scale)
-    return _distinct(found)
+    papers = [((hsv[..., 1] >= sat) & (hsv[..., 1] <= 175) & (hsv[..., 2] >= val)).astype(np.uint8)
+              for sat, val in PAPER_FLOORS]  # fmt: skip
+    hues = np.arange(256, dtype=np.int16)
+    # One hue at a time: a yellow note on a pale aqua wall is its own shape only in its
+    # own colour (opencv hue runs 0-179; bins overlap so a note is never split).
+    for centre in range(0, 180, HUE_STEP):
+        lut = (np.abs((hues - centre + 90) % 180 - 90) <= HUE_STEP).astype(np.uint8)
+        near = cv2.LUT(hsv[..., 0], lut)  # a table lookup: 18 hues, cheaply
+        for i, paper in enumerate(papers):
+            found[i] += _notes_in(paper & near, hsv, gray, centre, scale)
+    # The loosest floor's shape first: a note's whole paper, where it stands alone.
+    return _distinct([b for boxes in found for b in boxes])
 
 
 def _notes_in(mask: np.ndarray, hsv: np.ndarray, gray: np.ndarray, centre: int,
               scale: float) -> list[Box]:  # fmt: skip
     """The writing on each note-shaped patch of one colour (mask on the small copy)."""
+    if np.count_nonzero(mask) < AREA[0] * mask.size:
+        return []  # no note's worth of this colour: most hues of most photos
     paper = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     out = []
