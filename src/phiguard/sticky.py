@@ -84,7 +84,7 @@ def writing_on_notes(rgb: np.ndarray) -> list[Box]:
         lut = (np.abs((hues - centre + 90) % 180 - 90) <= HUE_STEP).astype(np.uint8)
         near = cv2.LUT(hsv[..., 0], lut)  # a table lookup: 18 hues, cheaply
         for i, paper in enumerate(papers):
-            found[i] += _notes_in(paper & near, hsv, gray, centre, scale)
+            found[i] += _notes_in(cv2.bitwise_and(paper, near), hsv, gray, centre, scale)
     # The loosest floor's shape first: a note's whole paper, where it stands alone.
     return _distinct([b for boxes in found for b in boxes])
 
