@@ -55,6 +55,8 @@ def qr_findings(image: Image.Image) -> list[Finding]:
         ("MRN:00731942", 45, -38, 1.0),
         ("PID|00731942|OKAFOR^ROBERT|19580422", 60, 38, 1.0),  # 29 modules: 2 px a module
         ("PID|00731942|OKAFOR^ROBERT|19580422", 60, 0, 1.0),  # blur takes one finder of three
+        # 29 modules in 54 px, under 2 px a module: its finders show only at twice the size
+        ("PID|1811720|NASH^HUNTER|19360930", 54, 5, 1.0),
     ],
 )
 def test_small_blurred_qr_codes_are_found_by_shape(
