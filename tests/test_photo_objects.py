@@ -169,3 +169,24 @@ def test_a_last_century_date_with_its_label_cut_off_is_a_birth_date() -> None:
     poster = render_lines(["Flu clinic", "16-Aug-2025", "Room 4B"], size=26, width=500)
     kinds = {f.entity_type for f in scan_image(poster, engine(), cfg, "poster.png").findings}
     assert "DATE" not in kinds
+
+
+def test_a_grainy_photo_is_not_one_block_and_its_small_label_is_read() -> None:
+    # High-ISO grain clears the gradient floor everywhere: the whole frame became one
+    # block of 7 px "characters", read shrunk to the reader's size limit (seed 7's
+    # photo_027 wristband, nothing read).
+    card = render_lines(["MASON, BECKY", "MRN: 00965353  DOB: 6/29/1965"], size=13,
+                        width=330, angle=0)  # fmt: skip
+    photo = cluttered((2016, 1512))
+    photo.paste(card, (1200, 1100))
+    grain = np.random.default_rng(9).normal(0, 7, (1512, 2016, 1))
+    buf = io.BytesIO()
+    Image.fromarray((np.asarray(photo) + grain).clip(0, 255).astype(np.uint8)).save(
+        buf, "JPEG", quality=85
+    )
+    grainy = Image.open(buf).convert("RGB")
+    regions = find_regions(np.asarray(grainy.convert("L")))
+    assert regions and all(r.box.area < 0.5 * 2016 * 1512 for r in regions), regions
+    assert any(r.box.intersection(Box(1250, 1140, 200, 60)) > 0 for r in regions), regions
+    rep = scan_image(grainy, engine(), Config(faces="ignore"), "band.jpg")
+    assert "MRN" in {f.entity_type for f in rep.findings}, rep.findings
