@@ -190,3 +190,21 @@ def test_a_grainy_photo_is_not_one_block_and_its_small_label_is_read() -> None:
     assert any(r.box.intersection(Box(1250, 1140, 200, 60)) > 0 for r in regions), regions
     rep = scan_image(grainy, engine(), Config(faces="ignore"), "band.jpg")
     assert "MRN" in {f.entity_type for f in rep.findings}, rep.findings
+
+
+def test_a_block_read_as_noise_is_needs_review_and_plain_text_is_not() -> None:
+    # Seed 41's photo_004: a dark patient list in 8 px text, read as "0400/1961 MaSL M)"
+    # with no label word, had no finding at all and was reported clean.
+    from phiguard.layout import noise_findings
+
+    region = Region(Box(100, 100, 300, 200), 10.0, 0.0, 40)
+
+    def block(texts: str, conf: float) -> Block:
+        return Block(tuple(Word(t, Box(100 + 20 * i, 100, 18, 10), conf, 0)
+                           for i, t in enumerate(texts.split())), region)  # fmt: skip
+
+    noise = block("0on 0400/1961 M 101/40 E R M) 0104193 L MaSL", 62.0)
+    plain = block("Badges must be visible at all times in the unit", 99.0)
+    assert [f.entity_type for f in noise_findings([noise], [])] == ["NEEDS_REVIEW"]
+    assert noise_findings([plain], []) == []
+    assert noise_findings([block("0on 0400/1961 MaSL", 40.0)], []) == []  # too few words

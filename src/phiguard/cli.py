@@ -64,8 +64,9 @@ def config_options(f: Any) -> Any:
             "--strict",
             is_flag=True,
             help="Blur whole chart screens, wristbands and areas that could not be read "
-            "(CHART_SCREEN, WRISTBAND, NEEDS_REVIEW: an unreadable record block, or a "
-            "sticky note in a photo with no PHI), not only the values found in them.",
+            "(CHART_SCREEN, WRISTBAND, NEEDS_REVIEW: an unreadable record block, text "
+            "read as noise, or a sticky note in a photo with no PHI), not only the values "
+            "found in them.",
         ),
         click.option(
             "--ocr",

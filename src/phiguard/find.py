@@ -94,6 +94,7 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
         found, blocks, recs = _read_text(image, engine, config)
         found_codes = not_words(codes.result(), blocks)
         objects = found_codes + layout.block_findings(recs, found_codes)
+        objects += layout.noise_findings(blocks, recs)
         objects += column_findings(blocks, recs, found, image.size)
         objects += notes.credential_lines(blocks, found)
         kept = [f for f in found + objects if f.entity_type in config.entities]
