@@ -94,7 +94,7 @@ def _notes_in(mask: np.ndarray, hsv: np.ndarray, gray: np.ndarray, centre: int,
     """The writing on each note-shaped patch of one colour (mask on the small copy)."""
     if np.count_nonzero(mask) < AREA[0] * mask.size:
         return []  # no note's worth of this colour: most hues of most photos
-    paper = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    paper = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     out = []
     for c in contours:
