@@ -137,6 +137,15 @@ def test_a_patient_list_without_its_header_row_is_still_a_record() -> None:
     assert not looks_tabular(dashboard)
 
 
+def test_a_census_title_and_two_inverted_names_make_a_record() -> None:
+    # A board in marker: its title and two "Last, First" names read, the rest as noise.
+    board = _block([["4", "West", "Census"], ["Marales,", "Coututy"], ["674", "ee", "psis"],
+                    ["Sctt,", "Lauree"], ["DUNLAP.L", "TODRY"]])  # fmt: skip
+    assert [r.cues for r in records([board])] == [frozenset({"census", "rows of ids, dates, names"})]
+    poster = _block([["Nurses", "Week"], ["Monday,", "May", "6"], ["Tuesday,", "May", "7"]])
+    assert records([poster]) == []  # days of the week are no surnames
+
+
 def test_a_decoded_barcode_box_grows_to_its_bars(monkeypatch: pytest.MonkeyPatch) -> None:
     # zxing's corners of a code seen in perspective can fall inside its bars (a wristband
     # code at 9 degrees lost its top left): the box blurred is the bars' whole area.

@@ -103,10 +103,21 @@ _ROW_VALUES = {
 }
 
 
-def looks_tabular(text: str) -> bool:
-    """Rows of IDs, dates and names, without any label word."""
+_CALENDAR = re.compile(
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june"
+    r"|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?"
+    r"|oct|nov|dec)\b",
+    re.I,
+)
+
+
+def looks_tabular(text: str, cued: bool = False) -> bool:
+    """Rows of IDs, dates and names, without any label word; or, beside a weak label
+    word (`cued`: "4 West Census"), two "Last, First" names: a census board's names in
+    marker, the rest of its cells read as noise (seed 47 photo_043, nine names)."""
     kinds = sum(len(rx.findall(text)) >= REPEATS for rx in _ROW_VALUES.values())
-    return kinds >= 2
+    names = [n for n in _ROW_VALUES["name"].findall(text) if not _CALENDAR.match(n)]
+    return kinds >= 2 or (cued and len(names) >= REPEATS - 1)
 
 
 def records(blocks: list[Block]) -> list[Record]:
@@ -117,7 +128,7 @@ def records(blocks: list[Block]) -> list[Record]:
         words = tuple(w for b in group for w in b.words)
         cues = cues_in(words)
         if not (cues & c.strong or len(cues & c.weak) >= 3):
-            if not looks_tabular(" ".join(w.text for w in words)):
+            if not looks_tabular(" ".join(w.text for w in words), bool(cues)):
                 continue
             cues |= {"rows of ids, dates, names"}
         box = Box.around(b.region.box for b in group)  # type: ignore[union-attr]
