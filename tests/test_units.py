@@ -48,6 +48,16 @@ def test_title_caps_and_confusions_keep_length() -> None:
     assert title_caps("GARCIA, MARIA J Rm 4") == "Garcia, Maria J Rm 4"
     assert undo_confusions("DOB O3/l4/1951 MRN 0O4829l3") == "DOB 03/14/1951 MRN 00482913"
     assert undo_confusions("Oslo SOLD Bob") == "Oslo SOLD Bob"  # words stay words
+
+
+def test_a_month_misread_by_one_letter_inside_a_date_is_made_whole() -> None:
+    from phiguard.analyze import undo_month_confusions as fix
+
+    assert fix("D08:15-Jam-1958") == "D08:15-Jan-1958"
+    assert fix("DOB 0ct 3, 1951 | 3 DEE 2024") == "DOB Oct 3, 1951 | 3 DEC 2024"
+    # Outside a date's slot a word stays: no day before it, or no year after it.
+    assert fix("Room 4 Dee") == "Room 4 Dee"
+    assert fix("3 Jam sessions") == "3 Jam sessions"
     for s in ["GARCIA", "O3/l4/1951 x"]:
         assert len(title_caps(s)) == len(s) == len(undo_confusions(s))
 
@@ -151,6 +161,27 @@ def test_a_spacy_name_holding_a_signs_word_is_only_a_candidate_in_a_photo() -> N
     )
     scores = [f.score for f in doubt_ocr_names([poster, band, banner])]
     assert scores == [OCR_GUESS_SCORE, 0.85, 0.85]
+
+
+def test_a_name_read_as_guesses_among_guesses_is_only_a_candidate() -> None:
+    from phiguard.ocr import Block
+    from phiguard.phototext import OCR_GUESS_SCORE, doubt_ocr_names, guesses
+
+    def block(words: list[tuple[str, float]], line: int) -> Block:
+        return Block(tuple(Word(t, Box(60 * i, 40 * line, 50, 20), c, line)
+                           for i, (t, c) in enumerate(words)), None)  # fmt: skip
+
+    poster = block([("Saiaion", 50), ("Phevsston", 26), ("and", 21), ("Cosrol", 32)], 0)
+    board = block([("Patient", 95), ("Sobm", 31), ("Sox", 44), ("REED", 100)], 1)
+    blocks = [poster, board]
+    ocr = join_words([w for b in blocks for w in b.words])
+
+    def spacy(text: str) -> Finding:
+        start = ocr.text.index(text)
+        return Finding("PERSON", 0.85, text, start, start + len(text), source="ocr:SpacyRecognizer")
+
+    found = doubt_ocr_names([spacy("Saiaion Phevsston"), spacy("Sobm Sox")], guesses(blocks, ocr))
+    assert [f.score for f in found] == [OCR_GUESS_SCORE, 0.85]
 
 
 def test_a_spacy_name_run_on_into_a_signs_line_is_still_a_name() -> None:

@@ -8,17 +8,26 @@ caption rules in decide.py instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
+
+from phiguard.analyze import OcrText
 from phiguard.lexicon import caption_rules, first_names
 from phiguard.models import Finding
+from phiguard.ocr import Block
 
 OCR_GUESS_SCORE = 0.5  # an unknown lone word spaCy calls a name in OCR text
+GUESSED = 55.0  # a word read below this confidence is a guess (layout.LOW_CONF)
 
 
-def doubt_ocr_names(findings: list[Finding]) -> list[Finding]:
+def doubt_ocr_names(
+    findings: list[Finding], guessed: Callable[[Finding], bool] | None = None
+) -> list[Finding]:
     """spaCy names in OCR text that are no known first name, no first-last pair and no
-    titled name, or whose first line holds a sign's word and no first name.
+    titled name, or whose first line holds a sign's word and no first name, or that
+    were `guessed` (see guesses).
 
     Misread words look like names to spaCy ("Corene" for "Control", "PHO Ts" from a
     sign read backwards, "HAND HYGIENE - BER" from a poster), at 0.85. Such a "name"
@@ -33,11 +42,36 @@ def doubt_ocr_names(findings: list[Finding]) -> list[Finding]:
         if (
             f.entity_type == "PERSON"
             and "SpacyRecognizer" in f.source
-            and (not _name_shaped(f.text) or _on_a_sign(f.text.split("\n")[0]))
+            and (
+                not _name_shaped(f.text)
+                or _on_a_sign(f.text.split("\n")[0])
+                or (guessed is not None and guessed(f))
+            )
         ):
             f = replace(f, score=min(f.score, OCR_GUESS_SCORE))
         out.append(f)
     return out
+
+
+def guesses(blocks: list[Block], ocr: OcrText) -> Callable[[Finding], bool]:
+    """Whether all of a finding's words were guesses, in blocks read mostly as guesses.
+
+    Two misread words are "name-shaped" too: a poster's "Infection Prevention" in blurred
+    10 px serif read "Saiaion Phevsston" (confidence 50, 26; its block's median 29), and
+    clean photos were blurred for it. A board's faint "John Cox" read "Sobm Sox" (31, 44)
+    sits among names read well (block median 97) and stays a name.
+    """
+    medians = [float(np.median([w.conf for w in b.words])) for b in blocks for _ in b.words]
+
+    def guessed(f: Finding) -> bool:
+        if f.start is None or f.end is None:
+            return False
+        spanned = [i for s, e, i in ocr.spans if s < f.end and e > f.start]
+        return bool(spanned) and all(
+            ocr.words[i].conf < GUESSED and medians[i] < GUESSED for i in spanned
+        )
+
+    return guessed
 
 
 def _tokens(text: str) -> list[str]:
