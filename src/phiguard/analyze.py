@@ -88,6 +88,34 @@ def undo_confusions(text: str) -> str:
     return _TOKEN.sub(fix, text)
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Three characters between a day and a year ("15-Jam-1958"), or before a day and a year
+# ("Dee 3, 1958"): where a month stands in a date.
+_MONTH_SLOT = re.compile(
+    r"(?<![\w/])[0-3]?\d[\s-]?([A-Za-z0-9]{3})(?=\.?,?[\s-]?(?:19|20)?\d{2}(?!\w))"
+    r"|\b([A-Za-z0-9]{3})(?=\.?\s[0-3]?\d,?\s(?:19|20)\d{2}\b)"
+)
+_AS_LETTERS = str.maketrans("0158", "olsb")
+
+
+def undo_month_confusions(text: str) -> str:
+    """A month misread by one letter inside a date ("15-Jam-1958", "0ct") made whole."""
+
+    def fix(m: re.Match[str]) -> str:
+        k = 1 if m.group(1) is not None else 2
+        word = m.group(k)
+        seen = word.lower().translate(_AS_LETTERS)
+        near = [mo for mo in _MONTHS if sum(a != b for a, b in zip(mo, seen, strict=True)) <= 1]
+        if not near or word.lower() in _MONTHS:
+            return m.group(0)
+        best = seen if seen in _MONTHS else near[0]
+        month = best.upper() if word.isupper() else best.title()
+        a, b = m.span(k)
+        return m.group(0)[: a - m.start()] + month + m.group(0)[b - m.start() :]
+
+    return _MONTH_SLOT.sub(fix, text)
+
+
 def analyze_text(
     text: str, engine: Engine, config: Config, source: str = "text", confusions: bool = True
 ) -> list[Finding]:
@@ -103,7 +131,7 @@ def analyze_text(
     caps = title_caps(text)
     if caps != text and "PERSON" in wanted:
         passes.append((caps, {"PERSON"}, CAPS_PASS_FACTOR))
-    digits = undo_confusions(text)
+    digits = undo_month_confusions(undo_confusions(text))
     if confusions and digits != text and wanted & NUMERIC_ENTITIES:
         passes.append((digits, wanted & NUMERIC_ENTITIES, 1.0))
     for variant, entities, factor in passes:
