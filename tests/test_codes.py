@@ -171,3 +171,28 @@ def test_bars_run_across_the_long_side_of_a_linear_code() -> None:
     assert not _long_across(wide, np.pi / 2)  # level "bars" stacked 60 px high
     tilted = np.asarray(Image.fromarray(wide.astype(np.uint8) * 255).rotate(30, expand=True)) > 0
     assert _long_across(tilted, -np.radians(30))
+
+
+def banded_barcode(gap: int, blur: float) -> tuple[Image.Image, Box]:
+    """A wristband across a photo: a brown band, a white label, and near its right end a
+    blurred barcode `gap` px from the label's edges; and where the bars are."""
+    rng = np.random.default_rng(47)
+    photo = cluttered((1280, 960))
+    draw = ImageDraw.Draw(photo)
+    draw.rounded_rectangle((130, 220, 830, 390), 30, fill=(120, 80, 60))
+    draw.rounded_rectangle((135, 250, 825, 355), 20, fill=(240, 236, 240))
+    x, top, bottom = 680, 250 + gap, 355 - gap
+    while x < 772:  # bars and spaces of 1-3 modules of 2 px, as Code 128 prints them
+        width = 2 * int(rng.integers(1, 4))
+        draw.rectangle((x, top, x + width - 1, bottom), fill=(30, 30, 30))
+        x += width + 2 * int(rng.integers(1, 4))
+    return photographed(photo, blur), Box(680, top, x - 680, bottom - top)
+
+
+@pytest.mark.parametrize("gap", [4, 8])
+def test_a_barcode_close_to_its_bands_edges_is_found(gap: int) -> None:
+    # The band's long edges are parallel lines too, at right angles to the bars: in one
+    # mask they closed round the code into one band-sized area that was no barcode.
+    photo, bars = banded_barcode(gap, 1.5)
+    found = [f for f in find_codes(photo) if f.entity_type == "BARCODE"]
+    assert any(b.intersection(bars) >= 0.9 * bars.area for f in found for b in f.boxes), found
