@@ -141,7 +141,8 @@ def test_a_census_title_and_two_inverted_names_make_a_record() -> None:
     # A board in marker: its title and two "Last, First" names read, the rest as noise.
     board = _block([["4", "West", "Census"], ["Marales,", "Coututy"], ["674", "ee", "psis"],
                     ["Sctt,", "Lauree"], ["DUNLAP.L", "TODRY"]])  # fmt: skip
-    assert [r.cues for r in records([board])] == [frozenset({"census", "rows of ids, dates, names"})]
+    (rec,) = records([board])
+    assert rec.cues == frozenset({"census", "rows of ids, dates, names"})
     poster = _block([["Nurses", "Week"], ["Monday,", "May", "6"], ["Tuesday,", "May", "7"]])
     assert records([poster]) == []  # days of the week are no surnames
 
