@@ -147,6 +147,13 @@ def test_a_census_title_and_two_inverted_names_make_a_record() -> None:
     assert records([poster]) == []  # days of the week are no surnames
 
 
+def test_an_id_beside_a_birth_date_makes_a_record() -> None:
+    band = _block([["MANDA", "DB:", "11/21/34"], ["15014466", "Bowers"]])
+    assert [r.cues for r in records([band])] == [frozenset({"an id and a birth date"})]
+    supplies = _block([["LOT", "4829113"], ["EXP", "2027-03-01"], ["Rev", "01/15/24"]])
+    assert records([supplies]) == []
+
+
 def test_a_decoded_barcode_box_grows_to_its_bars(monkeypatch: pytest.MonkeyPatch) -> None:
     # zxing's corners of a code seen in perspective can fall inside its bars (a wristband
     # code at 9 degrees lost its top left): the box blurred is the bars' whole area.

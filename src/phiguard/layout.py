@@ -10,6 +10,7 @@ block we could not read with confidence (NEEDS_REVIEW): the photo is then not cl
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, replace
 
@@ -120,6 +121,23 @@ def looks_tabular(text: str, cued: bool = False) -> bool:
     return kinds >= 2 or (cued and len(names) >= REPEATS - 1)
 
 
+def identifies(text: str) -> bool:
+    """An ID number beside a birth date: a wristband or label whose label words were cut
+    off or misread ("MANDA DB: 11/21/34 15014466 Bowers", seed 41 photo_002, reported
+    clean). A supply label's lot number and expiry, or a form's revision date, is no
+    birth date."""
+    dates = _ROW_VALUES["date"].findall(text)
+    return bool(_ROW_VALUES["id"].search(text)) and any(map(_born, dates))
+
+
+def _born(date: str) -> bool:
+    """A date of the last century: a birth date, not a form's revision or an expiry."""
+    year = re.findall(r"\d+", date)[-1] if not re.match(r"\d{4}-", date) else date[:4]
+    if len(year) == 4:
+        return year.startswith("19")
+    return int(year) > datetime.date.today().year % 100
+
+
 def records(blocks: list[Block]) -> list[Record]:
     """Groups of neighbouring region blocks whose words look like a patient record."""
     c = layout_cues()
@@ -127,10 +145,15 @@ def records(blocks: list[Block]) -> list[Record]:
     for group in _neighbours([b for b in blocks if b.region is not None and b.words]):
         words = tuple(w for b in group for w in b.words)
         cues = cues_in(words)
-        if not (cues & c.strong or len(cues & c.weak) >= 3):
-            if not looks_tabular(" ".join(w.text for w in words), bool(cues)):
-                continue
+        text = " ".join(w.text for w in words)
+        if cues & c.strong or len(cues & c.weak) >= 3:
+            pass
+        elif looks_tabular(text, bool(cues)):
             cues |= {"rows of ids, dates, names"}
+        elif identifies(text):
+            cues |= {"an id and a birth date"}
+        else:
+            continue
         box = Box.around(b.region.box for b in group)  # type: ignore[union-attr]
         out.append(Record(tuple(group), cues, box))
     return out
