@@ -137,3 +137,21 @@ def test_first_names_fill_the_other_columns_of_a_proven_table_of_people() -> Non
     boxes = [b for f in column_findings([block], [], patients, (2000, 1500)) for b in f.boxes]
     assert all(_covered(boxes, centres[r, 2]) for r in range(len(ROWS)))
     assert not any(_covered(boxes, centres[r, 3]) for r in (0, 1, 3, 5))  # the notes
+
+
+def test_a_record_column_of_dates_read_badly_is_blurred_whole() -> None:
+    # A patient list's DOB column: two dates recognised, the others misread into no
+    # date at all ("125/1925", "811/28"); shaped like dates, they are the column's cells.
+    dobs = ["03/14/1951", "125/1925", "11/394", "8/19/1928", "811/28", "3/5/47"]
+    words = []
+    for r, dob in enumerate(dobs):
+        words.append(Word(f"{401 + r}", Box(300, 300 + 60 * r, 48, 24), 90.0, 2 * r))
+        words.append(Word(dob, Box(500, 300 + 60 * r, 16 * len(dob), 24), 90.0, 2 * r + 1))
+    rec = _record(words, 0.0)
+    found = [Finding("DATE", 0.9, w.text, boxes=(w.box,)) for w in words
+             if w.text in ("03/14/1951", "8/19/1928")]  # fmt: skip
+    boxes = [b for f in column_findings(list(rec.blocks), [rec], found, (2000, 1500))
+             for b in f.boxes]  # fmt: skip
+    for w in words:
+        centre = (w.box.x + w.box.w / 2, w.box.y + w.box.h / 2)
+        assert _covered(boxes, centre) == (w.box.x == 500), w.text

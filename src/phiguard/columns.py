@@ -52,6 +52,7 @@ class Cell:
     v1: float
     phi: bool
     name: bool  # shaped like a name ("Dunied T", "WALKER, JAC"), as a misread name is
+    value: bool  # shaped like a date or an ID ("125/1925", "811/28"), as a misread one is
     labelled: bool  # "MRN: 00731942": a form's field, its label at the margin, not a cell
 
 
@@ -130,7 +131,8 @@ def _cells(words: list[Word], phi: list[bool], angle: float, h: float) -> list[C
             rows.append([item])
     return [Cell(min(e[0] for e, _, _ in r), max(e[1] for e, _, _ in r),
                  min(e[2] for e, _, _ in r), max(e[3] for e, _, _ in r), any(p for _, _, p in r),
-                 _namelike([w.text for _, w, _ in r]), ":" in r[0][1].text)
+                 _namelike([w.text for _, w, _ in r]), _valuelike([w.text for _, w, _ in r]),
+                 ":" in r[0][1].text)
             for r in rows]  # fmt: skip
 
 
@@ -149,7 +151,7 @@ def _columns(cells: list[Cell], h: float, need: int) -> list[list[Cell]]:
             continue
         if phi < need and named < need + 1:
             continue  # outside a record: three PHI cells, or two among four name-shaped
-        if named < NAMELIKE * len(col):
+        if named + sum(c.value and not (c.phi or c.name) for c in col) < NAMELIKE * len(col):
             continue  # a notes column with a stray finding in it
         if not any(set(map(id, col)) & set(map(id, o)) for o in out):
             out.append(col)
@@ -167,6 +169,14 @@ def _namelike(texts: list[str]) -> bool:
         return False
     caps = sum(bool(_NAME.fullmatch(t)) for t in tokens)
     return caps * 2 >= len(tokens) and any(len(t) >= 3 for t in tokens if _NAME.fullmatch(t))
+
+
+def _valuelike(texts: list[str]) -> bool:
+    """Digits and a date's or an ID's separators, four digits or more: a DOB column's
+    dates misread ("125/1925", "811/28", "1993-06-62") are no dates to a recognizer."""
+    chars = "".join("".join(texts).split())
+    digits = sum(ch.isdigit() for ch in chars)
+    return digits >= 4 and digits + sum(ch in "/-.," for ch in chars) >= 0.8 * len(chars)
 
 
 def _finding(col: list[Cell], cells: list[Cell], angle: float, h: float,
