@@ -130,6 +130,13 @@ def identifies(text: str) -> bool:
     return bool(_ROW_VALUES["id"].search(text)) and any(map(_born, dates))
 
 
+def _unlabelled(text: str, cued: bool) -> str | None:
+    """What makes a block without enough label words a record, if anything."""
+    if looks_tabular(text, cued):
+        return "rows of ids, dates, names"
+    return "an id and a birth date" if identifies(text) else None
+
+
 def _born(date: str) -> bool:
     """A date of the last century: a birth date, not a form's revision or an expiry."""
     year = re.findall(r"\d+", date)[-1] if not re.match(r"\d{4}-", date) else date[:4]
@@ -145,15 +152,11 @@ def records(blocks: list[Block]) -> list[Record]:
     for group in _neighbours([b for b in blocks if b.region is not None and b.words]):
         words = tuple(w for b in group for w in b.words)
         cues = cues_in(words)
-        text = " ".join(w.text for w in words)
-        if cues & c.strong or len(cues & c.weak) >= 3:
-            pass
-        elif looks_tabular(text, bool(cues)):
-            cues |= {"rows of ids, dates, names"}
-        elif identifies(text):
-            cues |= {"an id and a birth date"}
-        else:
-            continue
+        if not (cues & c.strong or len(cues & c.weak) >= 3):
+            shape = _unlabelled(" ".join(w.text for w in words), bool(cues))
+            if shape is None:
+                continue
+            cues |= {shape}
         box = Box.around(b.region.box for b in group)  # type: ignore[union-attr]
         out.append(Record(tuple(group), cues, box))
     return out

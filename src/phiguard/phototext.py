@@ -61,7 +61,10 @@ def guesses(blocks: list[Block], ocr: OcrText) -> Callable[[Finding], bool]:
     clean photos were blurred for it. A board's faint "John Cox" read "Sobm Sox" (31, 44)
     sits among names read well (block median 97) and stays a name.
     """
-    medians = [float(np.median([w.conf for w in b.words])) for b in blocks for _ in b.words]
+    # ocr joins the blocks' words in block order (find._read_text): one median per word.
+    medians: list[float] = []
+    for b in blocks:
+        medians += [float(np.median([w.conf for w in b.words]))] * len(b.words) if b.words else []
 
     def guessed(f: Finding) -> bool:
         if f.start is None or f.end is None:
