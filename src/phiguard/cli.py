@@ -24,6 +24,11 @@ def _read_list(path: str | None) -> frozenset[str]:
     return frozenset(s.strip() for s in lines if s.strip() and not s.lstrip().startswith("#"))
 
 
+def _file_option(flag: str, help_text: str) -> Any:
+    """An option naming a file that must exist."""
+    return click.option(flag, type=click.Path(exists=True, dir_okay=False), help=help_text)
+
+
 # Options shared by every command that scans (config_options puts them on a command).
 SCAN_OPTIONS = [
     click.option(
@@ -36,21 +41,15 @@ SCAN_OPTIONS = [
         type=float,
         help="Score every entity must reach (default 0.5; PERSON 0.6).",
     ),
-    click.option(
+    _file_option(
         "--allow-list",
-        type=click.Path(exists=True, dir_okay=False),
-        help="File of values never flagged, one per line (staff names, "
+        "File of values never flagged, one per line (staff names, "
         "the hospital's own phone number).",
     ),
-    click.option(
-        "--deny-list",
-        type=click.Path(exists=True, dir_okay=False),
-        help="File of values always flagged, one per line.",
-    ),
-    click.option(
+    _file_option("--deny-list", "File of values always flagged, one per line."),
+    _file_option(
         "--known",
-        type=click.Path(exists=True, dir_okay=False),
-        help="Hash file of today's census (from `phiguard hash-list`): "
+        "Hash file of today's census (from `phiguard hash-list`): "
         "names and MRNs on it are always flagged.",
     ),
     click.option(
