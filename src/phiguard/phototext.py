@@ -14,12 +14,12 @@ from dataclasses import replace
 import numpy as np
 
 from phiguard.analyze import OcrText
+from phiguard.layout import LOW_CONF  # a word read below it is a guess
 from phiguard.lexicon import caption_rules, first_names
 from phiguard.models import Finding
 from phiguard.ocr import Block
 
 OCR_GUESS_SCORE = 0.5  # an unknown lone word spaCy calls a name in OCR text
-GUESSED = 55.0  # a word read below this confidence is a guess (layout.LOW_CONF)
 
 
 def doubt_ocr_names(
@@ -71,7 +71,7 @@ def guesses(blocks: list[Block], ocr: OcrText) -> Callable[[Finding], bool]:
             return False
         spanned = [i for s, e, i in ocr.spans if s < f.end and e > f.start]
         return bool(spanned) and all(
-            ocr.words[i].conf < GUESSED and medians[i] < GUESSED for i in spanned
+            ocr.words[i].conf < LOW_CONF and medians[i] < LOW_CONF for i in spanned
         )
 
     return guessed
