@@ -151,7 +151,7 @@ def _columns(cells: list[Cell], h: float, need: int) -> list[list[Cell]]:
             continue
         if phi < need and named < need + 1:
             continue  # outside a record: three PHI cells, or two among four name-shaped
-        if named + sum(c.value and not (c.phi or c.name) for c in col) < NAMELIKE * len(col):
+        if sum(c.phi or c.name or c.value for c in col) < NAMELIKE * len(col):
             continue  # a notes column with a stray finding in it
         if not any(set(map(id, col)) & set(map(id, o)) for o in out):
             out.append(col)

@@ -116,8 +116,9 @@ def looks_tabular(text: str, cued: bool = False) -> bool:
     """Rows of IDs, dates and names, without any label word; or, beside a weak label
     word (`cued`: "4 West Census"), two "Last, First" names: a census board's names in
     marker, the rest of its cells read as noise (seed 47 photo_043, nine names)."""
-    kinds = sum(len(rx.findall(text)) >= REPEATS for rx in _ROW_VALUES.values())
-    names = [n for n in _ROW_VALUES["name"].findall(text) if not _CALENDAR.match(n)]
+    found = {kind: rx.findall(text) for kind, rx in _ROW_VALUES.items()}
+    kinds = sum(len(values) >= REPEATS for values in found.values())
+    names = [n for n in found["name"] if not _CALENDAR.match(n)]
     return kinds >= 2 or (cued and len(names) >= REPEATS - 1)
 
 
