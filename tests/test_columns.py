@@ -155,3 +155,20 @@ def test_a_record_column_of_dates_read_badly_is_blurred_whole() -> None:
     for w in words:
         centre = (w.box.x + w.box.w / 2, w.box.y + w.box.h / 2)
         assert _covered(boxes, centre) == (w.box.x == 500), w.text
+
+
+def test_tilted_words_close_across_a_column_gap_stay_two_cells() -> None:
+    """At 9 degrees the upright box round "Rodriguez" reaches over the 24-px gap to the
+    room number beside it; cut with the words' own rectangles they are two cells."""
+    from phiguard.columns import _cells
+
+    a = math.radians(9)
+    words = []
+    for i, (text, u, w) in enumerate([("Rodriguez", 300, 110), ("419", 434, 40)]):
+        cx, cy, hw0, hh0 = u + w / 2, 300.0, w / 2, 8.0
+        x, y = cx * math.cos(a) + cy * math.sin(a), -cx * math.sin(a) + cy * math.cos(a)
+        hw, hh = hw0 * math.cos(a) + hh0 * math.sin(a), hw0 * math.sin(a) + hh0 * math.cos(a)
+        words.append(Word(text, Box(int(x - hw), int(y - hh), int(2 * hw), int(2 * hh)), 90.0, i))
+    h = float(np.median([w.box.h for w in words]))
+    assert len(_cells(words, [False, False], a, h)) == 1  # upright boxes: joined
+    assert len(_cells(words, [False, False], a, h, own_rect=True)) == 2
