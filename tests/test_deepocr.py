@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import cv2
 import numpy as np
 import pytest
@@ -18,6 +20,27 @@ from tests.support import FONT, engine, render_lines
 pytestmark = pytest.mark.skipif(not deepocr.available(), reason="rapidocr is not installed")
 
 BOARD = ["Patient: HERNANDEZ, LUCIA", "MRN 00731942   DOB 04/22/1958"]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("openvino") is None, reason="no openvino")
+def test_both_runtimes_read_the_planted_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    img = render_lines(BOARD, size=16, width=900, angle=4)
+    gray = np.asarray(img.convert("L"))
+    (region, *_) = find_regions(gray)
+    texts = {}
+    try:
+        for name in deepocr.RUNTIMES:
+            monkeypatch.setenv("PHIGUARD_OCR_RUNTIME", name)
+            deepocr.runtime.cache_clear()
+            deepocr._engine.cache_clear()
+            assert deepocr.runtime() == name
+            texts[name] = " ".join(w.text for w in deepocr.read_region(gray, region, 0))
+    finally:
+        monkeypatch.delenv("PHIGUARD_OCR_RUNTIME")
+        deepocr.runtime.cache_clear()
+        deepocr._engine.cache_clear()
+    for text in texts.values():
+        assert "HERNANDEZ" in text and "00731942" in text.replace(" ", "")
 
 
 def test_deep_reading_boxes_land_on_the_words() -> None:

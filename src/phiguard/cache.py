@@ -68,6 +68,8 @@ def settings_key(config: Config) -> str:
         "recognizers": _tree_digest(rec_dir, "*.yaml"),
         "model": _dist_version(config.spacy_model.replace("_", "-")),
         "tesseract": _tesseract_version(config.ocr_lang),
+        # OpenVINO in bfloat16 and onnxruntime read a few unsure words differently.
+        "ocr_runtime": _ocr_runtime(config),
     }
     doc = json.dumps(parts, sort_keys=True, default=_plain)
     return hashlib.sha256(doc.encode()).hexdigest()
@@ -109,6 +111,12 @@ def _dist_version(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def _ocr_runtime(config: Config) -> str:
+    from phiguard import deepocr
+
+    return deepocr.runtime() if config.ocr_engine != "tesseract" and deepocr.available() else ""
+
+
 def _tesseract_version(lang: str) -> str:
     from phiguard.ocr import engine_version
 
