@@ -6,8 +6,8 @@ rapidocr's PP-OCR models (ONNX, shipped inside the rapidocr wheel; nothing is fe
 read 123. Reading every block with it was also faster than reading each with Tesseract
 first (ocr._read_region). Its detector also finds the text lines of the whole photo
 that the gradient missed (find_lines); Tesseract reads any block PP-OCR finds nothing in.
-The models run on OpenVINO where the CPU computes in bfloat16, else on onnxruntime
-(runtime()).
+The recognizer runs on OpenVINO where the CPU computes in bfloat16, else on onnxruntime
+(runtime()); the detector on onnxruntime.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from phiguard.models import Box, Word
 from phiguard.regions import Region
 
 MIN_LINE_H = 18.0  # px: smaller text is scaled up before the text detector sees it
-DET_MODEL = "PP-OCRv6_det_small.onnx"  # the detector rapidocr 3.x ships and uses by default
 
 
 def available() -> bool:
@@ -40,12 +39,13 @@ RUNTIMES = ("openvino", "onnxruntime")
 
 @functools.lru_cache(maxsize=1)
 def runtime() -> str:
-    """The runtime PP-OCR's models run on in this process: OpenVINO where it computes in
-    bfloat16 on this CPU (AVX-512 BF16 or AMX), onnxruntime elsewhere.
+    """The runtime PP-OCR's recognizer runs on in this process: OpenVINO where it computes
+    in bfloat16 on this CPU (AVX-512 BF16 or AMX), onnxruntime elsewhere.
 
-    Measured on this project's 2-vCPU AMD EPYC (read_blocks, 16 corpus photos, one
-    thread): OpenVINO in bfloat16 took 0.75x onnxruntime's time; in float32 it took
-    1.18x, so without bfloat16 onnxruntime stays. PHIGUARD_OCR_RUNTIME forces one.
+    Measured on this project's 2-vCPU AMD EPYC (read_blocks, one thread): OpenVINO in
+    bfloat16 took 0.76x onnxruntime's reading time with the recognizer on it, 0.75x with
+    the detector too; in float32 it took 1.18x, so without bfloat16 onnxruntime stays.
+    PHIGUARD_OCR_RUNTIME forces one.
     """
     forced = os.environ.get("PHIGUARD_OCR_RUNTIME", "").strip().lower()
     if forced in RUNTIMES:
@@ -86,11 +86,12 @@ def _engine() -> Any:
     if narrowed is not None:
         params["Rec.model_path"] = str(narrowed)
     if runtime() == "openvino":
-        # OpenVINO reads the ONNX files themselves (and the character list in the
-        # recognizer's metadata); named here, or rapidocr would fetch its own format.
-        params["Det.model_path"] = str(latinrec.wheel_model(DET_MODEL))
+        # The recognizer only: it is two thirds of the reading time, and on ten corpora
+        # the detector in bfloat16 moved more values than it saved time (deepocr.runtime).
+        # OpenVINO reads the ONNX file itself and the character list in its metadata;
+        # named here, or rapidocr would fetch a model in OpenVINO's own format.
         params.setdefault("Rec.model_path", str(latinrec.wheel_model(latinrec.SOURCE)))
-        params["Det.engine_type"] = params["Rec.engine_type"] = EngineType.OPENVINO
+        params["Rec.engine_type"] = EngineType.OPENVINO
     return RapidOCR(params=params)
 
 
