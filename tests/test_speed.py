@@ -122,12 +122,29 @@ def test_changed_settings_or_recognizers_miss(tmp_path: Path) -> None:
     assert store.settings_key(Config(default_threshold=0.4)) != base
     assert store.settings_key(Config(allow_list=frozenset({"Dr Example"}))) != base
     assert store.settings_key(Config(style="pixelate")) == base  # how copies blur: same finds
+    assert store.settings_key(Config(ocr_engine="tesseract")) != base
     recs = tmp_path / "recognizers"
     shutil.copytree(default_recognizers_dir(), recs)
     assert store.settings_key(Config(recognizers_dir=recs)) == base
     first = sorted(recs.glob("*.yaml"))[0]
     first.write_text(first.read_text() + "\n# tuned\n")
     assert store.settings_key(Config(recognizers_dir=recs)) != base
+
+
+def test_the_ocr_runtime_keys_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """OpenVINO in bfloat16 and onnxruntime read a few unsure words differently."""
+    from phiguard import deepocr
+
+    keys = set()
+    try:
+        for name in deepocr.RUNTIMES:
+            monkeypatch.setenv("PHIGUARD_OCR_RUNTIME", name)
+            deepocr.runtime.cache_clear()
+            keys.add(store.settings_key(Config()))
+    finally:
+        monkeypatch.delenv("PHIGUARD_OCR_RUNTIME")
+        deepocr.runtime.cache_clear()
+    assert len(keys) == 2
 
 
 def test_cache_clear(tmp_path: Path) -> None:

@@ -110,13 +110,13 @@ def _dist_version(name: str) -> str:
         return "unknown"
 
 
-@functools.lru_cache(maxsize=1)
 def _ocr_runtime(config: Config) -> str:
     from phiguard import deepocr
 
     return deepocr.runtime() if config.ocr_engine != "tesseract" and deepocr.available() else ""
 
 
+@functools.lru_cache(maxsize=1)
 def _tesseract_version(lang: str) -> str:
     from phiguard.ocr import engine_version
 
