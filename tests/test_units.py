@@ -189,3 +189,14 @@ def test_a_spacy_name_run_on_into_a_signs_line_is_still_a_name() -> None:
 
     run_on = Finding("PERSON", 0.85, "Dr. Wilkins\nQuiet", source="ocr:SpacyRecognizer")
     assert doubt_ocr_names([run_on])[0].score == 0.85
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [("J. Collier", True), ("Danielle H.", True), ("Collier", False), ("Wash", False)],
+)
+def test_an_initialled_name_is_not_a_lone_word(text: str, kept: bool) -> None:
+    """spaCy's 0.9 on "Patient: J. Collier" in a record stays; a lone word goes to 0.54."""
+    source = "ocr:SpacyRecognizer+record"
+    found = Finding("PERSON", 0.9, text, start=0, end=len(text), source=source)
+    assert bool(decide([found], Config())) is kept

@@ -52,8 +52,13 @@ def _name_like(f: Finding) -> bool:
     return bool(words) and words[0].lower() in first_names()
 
 
+# "J. Collier", "Danielle H.": an initial with its stop beside a name is how lists and
+# charts write a whole name, not a lone word.
+_INITIALLED = re.compile(r"(?<![\w.])[A-Z]\.\s?[A-Z][a-z]|[A-Z][a-z]+\s[A-Z]\.(?!\w)")
+
+
 def _single_word(text: str) -> bool:
-    return len(re.findall(r"[^\W\d_]{2,}", text)) < 2
+    return len(re.findall(r"[^\W\d_]{2,}", text)) < 2 and not _INITIALLED.search(text)
 
 
 def decide(findings: list[Finding], config: Config, prose: str | None = None) -> list[Finding]:
