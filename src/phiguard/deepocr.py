@@ -13,6 +13,7 @@ The recognizer runs on OpenVINO where the CPU computes in bfloat16, else on onnx
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from typing import Any
 
@@ -21,6 +22,8 @@ import numpy as np
 
 from phiguard.models import Box, Word
 from phiguard.regions import Region
+
+log = logging.getLogger(__name__)
 
 MIN_LINE_H = 18.0  # px: smaller text is scaled up before the text detector sees it
 
@@ -50,11 +53,15 @@ def runtime() -> str:
     forced = os.environ.get("PHIGUARD_OCR_RUNTIME", "").strip().lower()
     if forced in RUNTIMES:
         return forced
+    if forced:
+        log.warning("PHIGUARD_OCR_RUNTIME=%s is not one of %s: ignored", forced, RUNTIMES)
     try:
         import openvino
-    except ImportError:
+
+        caps = openvino.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+    except Exception as exc:  # no wheel for this platform, or no CPU plugin: not fatal
+        log.debug("OpenVINO unavailable (%s): onnxruntime reads", exc)
         return "onnxruntime"
-    caps = openvino.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
     return "openvino" if "BF16" in caps else "onnxruntime"
 
 
