@@ -178,3 +178,11 @@ def test_a_post_keeps_an_audit_log_and_refuses_file_only_options(tmp_path: Path)
     for opt in (["--format", "sarif"], ["--baseline", str(tmp_path / "b.json")]):
         bad = support.run_cli("scan", "--caption", caption, *opt)
         assert bad.returncode == 2 and "not on a post" in bad.stderr
+
+
+def test_the_clean_sample_caption_and_its_hashtag_are_clean() -> None:
+    """spaCy tags "#nursesweek" a PERSON (0.75) in a caption about a fall: no capital, no name."""
+    sample = Path(__file__).parent.parent / "samples" / "caption_clean.txt"
+    assert flagged(sample.read_text()) == []
+    found = flagged("Our patient Ruth Alvarez went home today #nursesweek")
+    assert found == [("PERSON", "Ruth Alvarez")]

@@ -199,9 +199,12 @@ def weigh_in_context(findings: list[Finding], text: str, rules: CaptionRules) ->
 
 
 def _not_a_name(value: str, rules: CaptionRules) -> bool:
+    # No capital anywhere: a hashtag or a word ("#nursesweek"), however spaCy tagged it.
     words = re.findall(r"[^\W\d_]+", value.lower())
-    return any(c.isdigit() or c == "@" for c in value) or any(
-        w in rules.not_name_words for w in words
+    return (
+        value.islower()
+        or any(c.isdigit() or c == "@" for c in value)
+        or any(w in rules.not_name_words for w in words)
     )
 
 
