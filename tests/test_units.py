@@ -200,3 +200,19 @@ def test_an_initialled_name_is_not_a_lone_word(text: str, kept: bool) -> None:
     source = "ocr:SpacyRecognizer+record"
     found = Finding("PERSON", 0.9, text, start=0, end=len(text), source=source)
     assert bool(decide([found], Config())) is kept
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("SSN: 354.93-6514", "SSN: 354-93-6514"),  # a 9-px hyphen read as a stop
+        ("SSN 129-37,4356", "SSN 129-37-4356"),
+        ("354.93.6514", "354.93.6514"),  # one separator throughout: not a misread
+        ("v 3.12-2024", "v 3.12-2024"),
+        ("1354.93-6514", "1354.93-6514"),
+    ],
+)
+def test_mixed_separators_in_an_ssn_shape_are_made_hyphens(text: str, fixed: str) -> None:
+    from phiguard.analyze import undo_separator_confusions
+
+    assert undo_separator_confusions(text) == fixed

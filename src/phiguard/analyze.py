@@ -98,6 +98,23 @@ _MONTH_SLOT = re.compile(
 _AS_LETTERS = str.maketrans("0158", "olsb")
 
 
+# "354.93-6514": a 9-px hyphen read as a stop or a comma. Presidio's SSN recognizer
+# rejects mixed separators, so one read that way was never a candidate.
+_SSN_SHAPE = re.compile(r"(?<![\w.,-])(\d{3})([-.,])(\d{2})([-.,])(\d{4})(?![\w-]|[.,]\d)")
+
+
+def undo_separator_confusions(text: str) -> str:
+    """A 3-2-4 group of digits whose two separators differ, one a hyphen, gets two."""
+
+    def fix(m: re.Match[str]) -> str:
+        a, b = m.group(2), m.group(4)
+        if a == b or "-" not in (a, b):
+            return m.group(0)
+        return f"{m.group(1)}-{m.group(3)}-{m.group(5)}"
+
+    return _SSN_SHAPE.sub(fix, text)
+
+
 def undo_month_confusions(text: str) -> str:
     """A month misread by one letter inside a date ("15-Jam-1958", "0ct") made whole."""
 
@@ -131,7 +148,7 @@ def analyze_text(
     caps = title_caps(text)
     if caps != text and "PERSON" in wanted:
         passes.append((caps, {"PERSON"}, CAPS_PASS_FACTOR))
-    digits = undo_month_confusions(undo_confusions(text))
+    digits = undo_separator_confusions(undo_month_confusions(undo_confusions(text)))
     if confusions and digits != text and wanted & NUMERIC_ENTITIES:
         passes.append((digits, wanted & NUMERIC_ENTITIES, 1.0))
     for variant, entities, factor in passes:
