@@ -92,13 +92,13 @@ def _engine() -> Any:
     narrowed = latinrec.model_path()
     if narrowed is not None:
         params["Rec.model_path"] = str(narrowed)
-    if runtime() == "openvino":
-        # The recognizer only: it is two thirds of the reading time, and on ten corpora
-        # the detector in bfloat16 moved more values than it saved time (deepocr.runtime).
-        # OpenVINO reads the ONNX file itself and the character list in its metadata;
-        # named here, or rapidocr would fetch a model in OpenVINO's own format.
-        params.setdefault("Rec.model_path", str(latinrec.wheel_model(latinrec.SOURCE)))
-        params["Rec.engine_type"] = EngineType.OPENVINO
+        if runtime() == "openvino":
+            # The recognizer only: it is two thirds of the reading time, and on ten
+            # corpora the detector in bfloat16 moved more values than it saved time.
+            # OpenVINO reads the narrowed ONNX file and the character list in its
+            # metadata. Without that file rapidocr would fetch a model in OpenVINO's own
+            # format, so the stock recognizer stays on onnxruntime (with a warning).
+            params["Rec.engine_type"] = EngineType.OPENVINO
     return RapidOCR(params=params)
 
 

@@ -32,7 +32,9 @@ def keep(char: str) -> bool:
 def model_path() -> Path | None:
     """The narrowed recognizer, derived on first use; None where the wheel's model is
     not the one this was measured on (rapidocr then uses its stock model)."""
-    source = wheel_model(SOURCE)
+    import rapidocr
+
+    source = Path(rapidocr.__file__).parent / "models" / SOURCE
     if not source.is_file():
         log.warning("rapidocr has no %s: reading with its stock recognizer", SOURCE)
         return None
@@ -55,13 +57,6 @@ def model_path() -> Path | None:
             return None
         return target
     return None
-
-
-def wheel_model(name: str) -> Path:
-    """A model file shipped inside the rapidocr wheel."""
-    import rapidocr
-
-    return Path(rapidocr.__file__).parent / "models" / name
 
 
 def _folders() -> list[Path]:
