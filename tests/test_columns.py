@@ -172,3 +172,24 @@ def test_tilted_words_close_across_a_column_gap_stay_two_cells() -> None:
     h = float(np.median([w.box.h for w in words]))
     assert len(_cells(words, [False, False], a, h)) == 1  # upright boxes: joined
     assert len(_cells(words, [False, False], a, h, own_rect=True)) == 2
+
+
+def test_a_record_column_under_a_people_header_is_blurred_with_no_name_read() -> None:
+    # A nurse column in marker: every name misread, none a finding. Under its "RN"
+    # header, on a record, the name-shaped cells are people; the notes column under
+    # "Notes" and a column of room numbers under "RN" are not.
+    cells = [("Rm", "RN", "Notes"), ("407", "Maisty", "pain 6/10"), ("409", "Seffrey", "NPO"),
+             ("411", "Beend", "tele"), ("414", "Tronde", "d/c today")]  # fmt: skip
+    words = [Word(t, Box(300 + (0, 120, 480)[c], 300 + 60 * r, 16 * len(t), 24), 40.0, r)
+             for r, row in enumerate(cells) for c, t in enumerate(row)]  # fmt: skip
+    rec = _record(words, 0.0)
+    boxes = [b for f in column_findings(list(rec.blocks), [rec], [], (2000, 1500))
+             for b in f.boxes]  # fmt: skip
+    for w in words[3:]:
+        centre = (w.box.x + w.box.w / 2, w.box.y + w.box.h / 2)
+        assert _covered(boxes, centre) == (w.box.x == 420), w.text
+    rooms = [replace(w, text={"Maisty": "412", "Seffrey": "413"}.get(w.text, w.text))
+             for w in words]  # fmt: skip
+    outside = column_findings([Block(tuple(rooms), rec.blocks[0].region)], [], [], (2000, 1500))
+    assert column_findings(list(_record(rooms, 0.0).blocks), [_record(rooms, 0.0)], [],
+                           (2000, 1500)) == [] and outside == []  # fmt: skip

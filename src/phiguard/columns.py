@@ -8,8 +8,10 @@ column is PHI, read or not. It becomes a RECORD_COLUMN finding: a stack of uprig
 down the column, straightened with the board (one upright box round a tilted column
 would spill into its neighbours).
 
-Header words are not relied on: handwritten ones are read worse than the names ("Paieal"
-for "Patient"), and photos of a board often cut them off.
+Header words are not relied on to find a board: handwritten ones are read worse than
+the names ("Paieal" for "Patient"), and photos of a board often cut them off. On a board
+already known to be a record, a header that was read ("RN", "Patient") makes its column
+of name-shaped cells a column of people, none of them read as a name needed.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from phiguard.layout import Record, _neighbours
-from phiguard.lexicon import first_names
+from phiguard.layout import Record, _neighbours, _norm
+from phiguard.lexicon import first_names, layout_cues
 from phiguard.models import Box, Finding, Word
 from phiguard.ocr import Block
 
@@ -54,6 +56,7 @@ class Cell:
     name: bool  # shaped like a name ("Dunied T", "WALKER, JAC"), as a misread name is
     value: bool  # shaped like a date or an ID ("125/1925", "811/28"), as a misread one is
     labelled: bool  # "MRN: 00731942": a form's field, its label at the margin, not a cell
+    header: bool = False  # "RN", "Patient": the header of a column of people
 
 
 def column_findings(
@@ -129,6 +132,7 @@ def _cells(words: list[Word], phi: list[bool], angle: float, h: float,
     (phi[i]: words[i] is covered). With own_rect, the gap between two words is measured
     between their own rectangles, not the upright boxes round them."""
     Item = tuple[tuple[float, float, float, float], tuple[float, float] | None, Word, bool]
+    people = layout_cues().people
     placed: list[Item] = sorted(
         (
             (_extent(w.box, angle), _own_span(w.box, angle) if own_rect else None, w, p)
@@ -151,7 +155,7 @@ def _cells(words: list[Word], phi: list[bool], angle: float, h: float,
     return [Cell(min(e[0] for e, *_ in r), max(e[1] for e, *_ in r),
                  min(e[2] for e, *_ in r), max(e[3] for e, *_ in r), any(p for *_, p in r),
                  _namelike([w.text for _, _, w, _ in r]), _valuelike([w.text for _, _, w, _ in r]),
-                 ":" in r[0][2].text)
+                 ":" in r[0][2].text, _norm(" ".join(w.text for _, _, w, _ in r)) in people)
             for r in rows]  # fmt: skip
 
 
@@ -172,7 +176,32 @@ def _columns(cells: list[Cell], h: float, need: int) -> list[list[Cell]]:
             continue  # outside a record: three PHI cells, or two among four name-shaped
         if sum(c.phi or c.name or c.value for c in col) < NAMELIKE * len(col):
             continue  # a notes column with a stray finding in it
-        if not any(set(map(id, col)) & set(map(id, o)) for o in out):
+        if not _shares(col, out):
+            out.append(col)
+    # On a record no cell need be read as PHI; elsewhere, as many as a record's column.
+    least = 0 if need == MIN_PHI_CELLS else MIN_PHI_CELLS
+    for col in _people_columns(cells, h, least):
+        if not _shares(col, out):
+            out.append(col)
+    return out
+
+
+def _shares(col: list[Cell], cols: list[list[Cell]]) -> bool:
+    return any(set(map(id, col)) & set(map(id, o)) for o in cols)
+
+
+def _people_columns(cells: list[Cell], h: float, least: int) -> list[list[Cell]]:
+    """Columns under a people header ("RN", "Patient") whose cells are mostly name-shaped,
+    `least` of them PHI."""
+    out = []
+    for head in (c for c in cells if c.header):
+        below = [c for c in cells if abs(c.u0 - head.u0) < ALIGN * h and c.v0 > head.v1]
+        if len(below) < MIN_CELLS:
+            continue
+        at = float(np.median([c.u0 for c in below]))  # the cells' edge, not the header's
+        col = [c for c in cells if abs(c.u0 - at) < ALIGN * h and c.v0 > head.v1]
+        named, phi = sum(c.phi or c.name for c in col), sum(c.phi for c in col)
+        if len(col) >= MIN_CELLS and named >= NAMELIKE * len(col) and phi >= least:
             out.append(col)
     return out
 

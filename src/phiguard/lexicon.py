@@ -64,6 +64,7 @@ class LayoutCues:
     strong: frozenset[str]
     weak: frozenset[str]
     login: frozenset[str]  # a short line holding one heads a note of credentials
+    people: frozenset[str]  # a column's header over a column of people
 
 
 @functools.lru_cache(maxsize=1)
@@ -73,4 +74,5 @@ def layout_cues() -> LayoutCues:
         strong=frozenset(str(w).lower() for w in raw["strong"]),
         weak=frozenset(str(w).lower() for w in raw["weak"]),
         login=frozenset(str(w).lower() for w in raw["login"]),
+        people=frozenset(str(w).lower() for w in raw["people"]),
     )
