@@ -27,7 +27,7 @@ HUE_STEP = 10
 # paper; coloured paper (HSV, 0-255). The second and third split a note from what it
 # touches: a lit wall of its own hue, a white label with a colour cast.
 PAPER_FLOORS = ((40, 160), (40, 215), (65, 160))
-AREA = (0.002, 0.15)  # a note covers this share of the photo (a close-up: 8%)
+AREA = (0.001, 0.15)  # share of the photo: a 55-px note 2,000 px away (0.1%) to a close-up (8%)
 PAPER_SHARE = 0.8  # of the note's outline is paper of its colour (the rest is writing)
 SQUARE = 0.72  # its sides' ratio is at least this (a note is about square)
 # Its outline fills this share of its rotated bounding rectangle; a note seen in
