@@ -193,3 +193,11 @@ def test_a_record_column_under_a_people_header_is_blurred_with_no_name_read() ->
     outside = column_findings([Block(tuple(rooms), rec.blocks[0].region)], [], [], (2000, 1500))
     assert column_findings(list(_record(rooms, 0.0).blocks), [_record(rooms, 0.0)], [],
                            (2000, 1500)) == [] and outside == []  # fmt: skip
+
+
+def test_an_initial_read_as_a_digit_keeps_a_cell_name_shaped() -> None:
+    from phiguard.columns import _namelike
+
+    assert _namelike(["Justin", "8."]) and _namelike(["Donald 0."])
+    assert not _namelike(["Bed", "3."]) and not _namelike(["8.", "Justin"])
+    assert not _namelike(["Room 401"])

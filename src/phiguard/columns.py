@@ -42,6 +42,7 @@ SLICE = 1.2  # upright boxes down a column, this many text heights tall
 # A capitalised word (Ann, McKay, O'Neil), a word in capitals of four letters or more
 # (short ones are abbreviations: NPO, DNR, PT), or an initial.
 _NAME = re.compile(r"[A-Z][a-z][A-Za-z'-]*|[A-Z]{4,}|[A-Z]\.?")
+_DIGIT_INITIAL = re.compile(r"[0158]\.")  # B, O, I, S read as digits, the stop kept
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,10 @@ def _first_name(text: str) -> bool:
 
 def _namelike(texts: list[str]) -> bool:
     """Mostly capitalised words, no digits: "Dunied T", "WALKER, JAC" (not "NPO", "2L NC")."""
-    tokens = [t.strip(".,;:'-") for text in texts for t in text.split()]
+    raw = [t for text in texts for t in text.split()]
+    # An initial after a name read as a digit ("Justin 8." for "Justin B.") is a letter.
+    tokens = ["I" if i and _DIGIT_INITIAL.fullmatch(t) else t.strip(".,;:'-")
+              for i, t in enumerate(raw)]  # fmt: skip
     if not tokens or any(any(ch.isdigit() for ch in t) for t in tokens):
         return False
     caps = sum(bool(_NAME.fullmatch(t)) for t in tokens)
