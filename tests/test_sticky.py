@@ -122,6 +122,7 @@ def test_misread_labels_beside_two_codes_still_make_a_login() -> None:
 
     assert _login_pair(words("Citrix", "po", "waer:", "johnson65", "po:Garden028"))
     assert not _login_pair(words("Citrix", "po", "waer:", "johnson65"))  # one code
+    assert _login_pair(words("eclayto3", "Spring635"))  # a user name with one digit
     assert not _login_pair(words("Huddle", "at", "2pm", "bring", "Room12B", "reports2024"))
     assert not _login_pair(words("Potluck:", "Friday", "Unit4B22", "sign-up", "sheet", "desk",
                                  "today", "Room221"))  # fmt: skip
@@ -160,5 +161,7 @@ def test_a_note_that_names_its_secret_is_a_credential_however_the_secret_was_rea
 
     assert _labelled(words("WIFI", "MEDNET-5G", "PW", "WELCOMEOOS"))  # "Welcome00$"
     assert _labelled(words("user:", "jsmith"))
+    assert _labelled(words("LISAJAMES", "PASSWORDO35"))  # "Password03$", its own label
+    assert not _labelled(words("Passover", "potluck", "2pm"))
     assert not _labelled(words("Bus", "pass", "Friday"))
     assert not _labelled(words("Huddle", "2pm", "bring", "Pinwheels"))

@@ -166,9 +166,9 @@ _PASSWORD = re.compile(
 )
 
 
-# A user name or a password misread ("davis44", "Summer20207" for "Summer2020!"): a run
-# of three letters and two digits in one token of 6-24 characters.
-_CODE = re.compile(r"(?=\S*[A-Za-z]{3})(?=\S*\d{2})[^\s:]{6,24}")
+# A user name or a password misread ("davis44", "eclayto3", "Summer20207" for
+# "Summer2020!"): a run of three letters and a digit in one token of 6-24 characters.
+_CODE = re.compile(r"(?=\S*[A-Za-z]{3})(?=\S*\d)[^\s:]{6,24}")
 
 
 def _login_pair(words: list[Word]) -> bool:
@@ -192,8 +192,13 @@ _LABELS = frozenset(("pw", "pwd", "passwd", "password", "passcode", "login", "lo
                      "username", "userid", "pin", "wifi", "wi-fi"))  # fmt: skip
 
 
+# "Password03$" read "PASSWORDO35": the label word is the secret's own start.
+_PASSWORD_WORD = re.compile(r"pass?w[o0]rd\w*\d", re.I)
+
+
 def _labelled(words: list[Word]) -> bool:
-    return any(t.lower() in _LABELS for w in words for t in re.split(r"[^\w-]+", w.text) if t)
+    tokens = [t for w in words for t in re.split(r"[^\w-]+", w.text) if t]
+    return any(t.lower() in _LABELS or _PASSWORD_WORD.match(t) for t in tokens)
 
 
 def _ordinary(words: list[Word]) -> bool:
