@@ -35,6 +35,12 @@ MIN_ASPECT = 0.9
 # overlapping, so no tilt falls between two.
 DIRECTIONS = (0.0, 45.0, 90.0, 135.0)
 DIRECTION_SPAN = 30.0
+COHERENCE = 0.75  # of the structure tensor: 1 for parallel lines, 0 for no direction
+# Per direction, which whole-degree bins of the gradient's direction (-90..90) lie near it.
+_NEAR_DIRECTION = [
+    np.abs((np.arange(181) + 0.5 - 90.0 - centre + 90.0) % 180.0 - 90.0) < DIRECTION_SPAN
+    for centre in DIRECTIONS
+]
 WORD_CONF = 80  # a word read this surely is text, not bars
 
 
@@ -134,17 +140,18 @@ def bar_areas(gray: np.ndarray) -> list[tuple[Box, float]]:
     k = (WINDOW, WINDOW)
     jxx, jyy = cv2.boxFilter(gx * gx, -1, k), cv2.boxFilter(gy * gy, -1, k)
     jxy = cv2.boxFilter(gx * gy, -1, k)
-    energy = jxx + jyy
-    coherence = np.sqrt((jxx - jyy) ** 2 + 4 * jxy**2) / (energy + 1e-6)
-    coherent = (coherence > 0.75) & (energy > 2000)
-    theta = 0.5 * np.arctan2(2 * jxy, jxx - jyy)  # the gradient's direction: across the bars
+    energy, diff = jxx + jyy, jxx - jyy
+    # Coherence sqrt(diff^2 + 4 jxy^2) / energy above 0.75, squared: no root or division
+    # over 3 million pixels.
+    coherent = (diff * diff + 4 * jxy * jxy > COHERENCE**2 * energy * energy) & (energy > 2000)
+    theta = 0.5 * np.arctan2(2 * jxy, diff)  # the gradient's direction: across the bars
     out, missed = _bar_areas_in(g, coherent, theta, 0, 0)
     for m in missed:
         sub = (slice(m.y, m.bottom), slice(m.x, m.right))
-        degrees = np.degrees(theta[sub]) % 180.0
-        for centre in DIRECTIONS:
-            off = np.abs((degrees - centre + 90.0) % 180.0 - 90.0)
-            found, _ = _bar_areas_in(g, coherent[sub] & (off < DIRECTION_SPAN), theta, m.x, m.y)
+        # Whole degrees from -90 (bin 0) to 90 (bin 180), looked up per direction.
+        bins = ((theta[sub] + np.pi / 2) * (180 / np.pi)).astype(np.uint8)
+        for near in _NEAR_DIRECTION:
+            found, _ = _bar_areas_in(g, coherent[sub] & near[bins], theta, m.x, m.y)
             out += [(b, th) for b, th in found if not _seen(b, out)]
     return out
 
