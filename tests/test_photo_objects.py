@@ -147,6 +147,17 @@ def test_a_census_title_and_two_inverted_names_make_a_record() -> None:
     assert records([poster]) == []  # days of the week are no surnames
 
 
+def test_four_names_written_with_initials_make_a_list_of_people() -> None:
+    # A "Today's Team" board: no label word, rooms read, names with initials.
+    board = _block([["Today's", "Team"], ["Worgos,", "Bloke"], ["426-4"], ["L.", "Reed"],
+                    ["406-2"], ["Trecy", "R"], ["Hurst,", "N"], ["425"]])  # fmt: skip
+    (rec,) = records([board])
+    assert rec.cues == frozenset({"rows of ids, dates, names"})
+    thanks = _block([["Thank", "you", "Dr.", "A.", "Patel"], ["and", "Nurse", "Jane", "D."],
+                     ["Open", "Mon", "9-5"]])  # fmt: skip
+    assert records([thanks]) == []
+
+
 def test_an_id_beside_a_birth_date_makes_a_record() -> None:
     band = _block([["MANDA", "DB:", "11/21/34"], ["15014466", "Bowers"]])
     assert [r.cues for r in records([band])] == [frozenset({"an id and a birth date"})]

@@ -102,6 +102,11 @@ _ROW_VALUES = {
     ),
     "name": re.compile(r"\b[A-Z][A-Za-z'-]{1,20}, [A-Z][A-Za-z'-]*\b"),
 }
+# A name as a list writes it with an initial: "L. Reed", "Tracy R", "Hurst, N".
+_INITIALLED = re.compile(
+    r"(?<![\w.])[A-Z]\.\s?[A-Z][a-z]{2,}\b|\b[A-Z][a-z]{2,}(?:,\s?| )[A-Z]\b\.?(?![\w.])"
+)
+LISTED_NAMES = 4  # names written so in one block make it a list of people
 
 
 _CALENDAR = re.compile(
@@ -115,11 +120,13 @@ _CALENDAR = re.compile(
 def looks_tabular(text: str, cued: bool = False) -> bool:
     """Rows of IDs, dates and names, without any label word; or, beside a weak label
     word (`cued`: "4 West Census"), two "Last, First" names: a census board's names in
-    marker, the rest of its cells read as noise (seed 47 photo_043, nine names)."""
+    marker, the rest of its cells read as noise (seed 47 photo_043, nine names); or four
+    names written as lists write them ("L. Reed", "Tracy R", "Hurst, N"), label or not."""
     found = {kind: rx.findall(text) for kind, rx in _ROW_VALUES.items()}
     kinds = sum(len(values) >= REPEATS for values in found.values())
     names = [n for n in found["name"] if not _CALENDAR.match(n)]
-    return kinds >= 2 or (cued and len(names) >= REPEATS - 1)
+    listed = {n for n in _INITIALLED.findall(text) if not _CALENDAR.match(n)} | set(names)
+    return kinds >= 2 or (cued and len(names) >= REPEATS - 1) or len(listed) >= LISTED_NAMES
 
 
 def identifies(text: str) -> bool:
