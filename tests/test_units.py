@@ -81,6 +81,15 @@ def test_decide_thresholds_allow_list_and_containment() -> None:
     assert [f.entity_type for f in kept] == ["MRN"]
 
 
+def test_an_ocr_name_run_into_the_next_lines_field_keeps_its_first_line() -> None:
+    from phiguard.decide import weigh
+
+    src = "ocr:SpacyRecognizer+record"
+    run_on = Finding("PERSON", 1.0, "G. Carlson\nMRN:7883321", 10, 32, source=src)
+    assert weigh(run_on) == Finding("PERSON", 1.0, "G. Carlson", 10, 20, source=src)
+    assert weigh(Finding("PERSON", 1.0, "MRN 00731942 DOB", 0, 16, source=src)).score == 0.0
+
+
 def test_deny_list_is_always_flagged() -> None:
     cfg = Config(deny_list=frozenset({"Project Falcon"}))
     found = deny_list_findings("the project  falcon rollout", cfg)

@@ -24,13 +24,19 @@ SINGLE_NAME_FACTOR = 0.6
 
 def weigh(f: Finding) -> Finding:
     """Adjust scores for patterns of evidence the recognizers cannot see alone."""
-    if f.entity_type == "PERSON" and "SpacyRecognizer" in f.source and re.search(r"\d", f.text):
+    if f.entity_type != "PERSON" or "SpacyRecognizer" not in f.source:
+        return f
+    if re.search(r"\d", f.text):
         # On OCR text spaCy calls "MRN 00731942 DOB" a person; kept, it would also hide
-        # the MRN inside it (one value, one row). Names have no digits.
+        # the MRN inside it (one value, one row). Names have no digits; a name run on
+        # into the next line's field ("G. Carlson\nMRN:7883321") is its first line.
+        first = f.text.split("\n")[0]
+        if first == f.text or re.search(r"\d", first) or f.start is None:
+            return replace(f, score=0.0)
+        f = replace(f, text=first, end=f.start + len(first))
+    if f.source.startswith("ocr:Spacy") and not _name_like(f):
         return replace(f, score=0.0)
-    if f.entity_type == "PERSON" and f.source.startswith("ocr:Spacy") and not _name_like(f):
-        return replace(f, score=0.0)
-    if f.entity_type == "PERSON" and "SpacyRecognizer" in f.source and _single_word(f.text):
+    if _single_word(f.text):
         return replace(f, score=round(f.score * SINGLE_NAME_FACTOR, 3))
     return f
 
