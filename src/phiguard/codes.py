@@ -36,10 +36,11 @@ MIN_ASPECT = 0.9
 DIRECTIONS = (0.0, 45.0, 90.0, 135.0)
 DIRECTION_SPAN = 30.0
 COHERENCE = 0.75  # of the structure tensor: 1 for parallel lines, 0 for no direction
-# Per direction, which whole-degree bins of the gradient's direction (-90..90) lie near it.
+# The gradient's direction in whole-degree bins: bin b holds b - 90 to b - 89 degrees.
+_BIN_DEGREES = np.arange(181) + 0.5 - 90.0
+# Per direction, which bins lie within DIRECTION_SPAN of it (folded to 0-180).
 _NEAR_DIRECTION = [
-    np.abs((np.arange(181) + 0.5 - 90.0 - centre + 90.0) % 180.0 - 90.0) < DIRECTION_SPAN
-    for centre in DIRECTIONS
+    np.abs((_BIN_DEGREES - centre + 90.0) % 180.0 - 90.0) < DIRECTION_SPAN for centre in DIRECTIONS
 ]
 WORD_CONF = 80  # a word read this surely is text, not bars
 

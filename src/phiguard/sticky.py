@@ -21,7 +21,7 @@ from phiguard.models import Box, Finding, Word
 from phiguard.ocr import Block
 
 KIND = "STICKY_NOTE"
-WORK_SIDE = 800  # notes are looked for on a copy this size: they are 60+ px wide
+WORK_SIDE = 800  # notes are looked for on a copy this size: they are 55+ px wide
 HUE_STEP = 10
 # (saturation, value) a note's paper is at least, tried in turn: any pastel; bright
 # paper; coloured paper (HSV, 0-255). The second and third split a note from what it
