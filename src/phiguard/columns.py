@@ -116,7 +116,7 @@ def _best_tilt(group: list[Block], words: list[Word], phi: list[bool], h: float,
         cols = _columns(cells, h, need)
         # Ties: one straight column beats the same cells broken in two by a wrong tilt.
         key = (
-            sum(c.phi for col in cols for c in col),
+            sum(c.phi or c.name for col in cols for c in col),
             sum(map(len, cols)),
             -len(cols),
             -abs(deg - own),
