@@ -88,6 +88,9 @@ def test_an_ocr_name_run_into_the_next_lines_field_keeps_its_first_line() -> Non
     run_on = Finding("PERSON", 1.0, "G. Carlson\nMRN:7883321", 10, 32, source=src)
     assert weigh(run_on) == Finding("PERSON", 1.0, "G. Carlson", 10, 20, source=src)
     assert weigh(Finding("PERSON", 1.0, "MRN 00731942 DOB", 0, 16, source=src)).score == 0.0
+    # A lone surname is how a wristband writes a name; on a sign it is weak evidence.
+    assert weigh(Finding("PERSON", 0.9, "Miller", 0, 6, source=src)).score == 0.9
+    assert weigh(Finding("PERSON", 0.9, "Wash", 0, 4, source="ocr:SpacyRecognizer")).score < 0.6
 
 
 def test_deny_list_is_always_flagged() -> None:
@@ -201,12 +204,17 @@ def test_a_spacy_name_run_on_into_a_signs_line_is_still_a_name() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "kept"),
-    [("J. Collier", True), ("Danielle H.", True), ("Collier", False), ("Wash", False)],
+    ("text", "source", "kept"),
+    [
+        ("J. Collier", "ocr:SpacyRecognizer+record", True),
+        ("Danielle H.", "ocr:SpacyRecognizer+record", True),
+        ("Collier", "ocr:SpacyRecognizer+record", True),  # a wristband's lone surname
+        ("Danielle", "ocr:SpacyRecognizer", False),  # a lone word outside a record
+    ],
 )
-def test_an_initialled_name_is_not_a_lone_word(text: str, kept: bool) -> None:
-    """spaCy's 0.9 on "Patient: J. Collier" in a record stays; a lone word goes to 0.54."""
-    source = "ocr:SpacyRecognizer+record"
+def test_an_initialled_name_is_not_a_lone_word(text: str, source: str, kept: bool) -> None:
+    """spaCy's 0.9 on "Patient: J. Collier" stays; a lone word outside a record goes to
+    0.54, under PERSON's threshold."""
     found = Finding("PERSON", 0.9, text, start=0, end=len(text), source=source)
     assert bool(decide([found], Config())) is kept
 

@@ -36,7 +36,8 @@ def weigh(f: Finding) -> Finding:
         f = replace(f, text=first, end=f.start + len(first))
     if f.source.startswith("ocr:Spacy") and not _name_like(f):
         return replace(f, score=0.0)
-    if _single_word(f.text):
+    if _single_word(f.text) and "+record" not in f.source:
+        # A lone surname on a wristband or chart ("Miller") is how records write it.
         return replace(f, score=round(f.score * SINGLE_NAME_FACTOR, 3))
     return f
 
