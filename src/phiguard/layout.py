@@ -102,8 +102,9 @@ _ROW_VALUES = {
     ),
     "name": re.compile(r"\b[A-Z][A-Za-z'-]{1,20}, [A-Z][A-Za-z'-]*\b"),
 }
-# A name as a list writes it with an initial: "L. Reed", "Tracy R", "Hurst, N".
-_INITIALLED = re.compile(
+# A name as a list writes it with an initial: "L. Reed", "Tracy R", "Hurst, N". Looser
+# than decide._INITIALLED (which needs the stop): here four of them are needed, not one.
+_LISTED_NAME = re.compile(
     r"(?<![\w.])[A-Z]\.\s?[A-Z][a-z]{2,}\b|\b[A-Z][a-z]{2,}(?:,\s?| )[A-Z]\b\.?(?![\w.])"
 )
 LISTED_NAMES = 4  # names written so in one block make it a list of people
@@ -125,7 +126,7 @@ def looks_tabular(text: str, cued: bool = False) -> bool:
     found = {kind: rx.findall(text) for kind, rx in _ROW_VALUES.items()}
     kinds = sum(len(values) >= REPEATS for values in found.values())
     names = [n for n in found["name"] if not _CALENDAR.match(n)]
-    listed = {n for n in _INITIALLED.findall(text) if not _CALENDAR.match(n)} | set(names)
+    listed = {n for n in _LISTED_NAME.findall(text) if not _CALENDAR.match(n)} | set(names)
     return kinds >= 2 or (cued and len(names) >= REPEATS - 1) or len(listed) >= LISTED_NAMES
 
 
