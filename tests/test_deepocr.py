@@ -102,3 +102,37 @@ def test_lines_inside_found_regions_are_not_read_twice() -> None:
     ]
     block = next(r for r in got if r.box.x == 900)
     assert block.angle == -5.0 and block.line_height == 12.0
+
+
+def test_large_text_is_found_on_a_smaller_copy_and_read_whole() -> None:
+    # 44 px letters: the detector sees the block at about half size, the recognizer
+    # reads the lines cut from the block at full size.
+    img = render_lines(BOARD, size=44, width=1500, angle=2)
+    gray = np.asarray(img.convert("L"))
+    (region, *_) = sorted(find_regions(gray), key=lambda r: -r.box.area)
+    assert deepocr.MIN_LINE_H / region.line_height < 1.0  # what this test is about
+    words = deepocr.read_region(gray, region, 0)
+    text = " ".join(w.text for w in words)
+    assert "HERNANDEZ" in text and "00731942" in text.replace(" ", ""), text
+    assert all(region.crop(*img.size).intersection(w.box) == w.box.area for w in words)
+
+
+def test_the_recognizer_sees_few_widths() -> None:
+    # Widths rounded to REC_STEP: OpenVINO prepares each new input shape anew.
+    seen: list[int] = []
+    rec = deepocr._engine()._load_rec_model()
+
+    class Spy:
+        def __call__(self, x: np.ndarray) -> np.ndarray:
+            seen.append(x.shape[3])
+            return rec.session(x)
+
+    class Rec:
+        session = Spy()
+        postprocess_op = rec.postprocess_op
+
+    line = np.asarray(render_lines(["MRN 00731942"], size=30, width=420, angle=0).convert("RGB"))
+    for w in (300, 317, 330, 420):
+        text, score, _ = deepocr._read_line(Rec(), np.ascontiguousarray(line[:, :w]))
+        assert text and score > 0
+    assert all(w % deepocr.REC_STEP == 0 for w in seen) and len(set(seen)) < len(seen)
