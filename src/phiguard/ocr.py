@@ -192,7 +192,37 @@ def read_blocks(image: Image.Image, opts: OcrOptions = OcrOptions()) -> list[Blo
         words = _read_region(gray, region, opts, base)
         out.append(Block(tuple(words), region))
         base = 1 + max((w.line for w in words), default=base)
+    return _without_rereadings(out)
+
+
+def _without_rereadings(blocks: list[Block]) -> list[Block]:
+    """Blocks without the words a block inside a larger one read again from the same ink.
+
+    A sign's large words also make small gradient blocks of their halves; read again,
+    "Quiet please" came back as "Qui" and "et ple" too, and spaCy joined "Qui" and the
+    sign's "Quiet" into a name (a clean photo blurred).
+    """
+    out = []
+    for b in blocks:
+        outer = [o for o in blocks if _inside(b.region, o.region)]
+        keep = [w for w in b.words if not any(_again(w, o.words) for o in outer)]
+        out.append(b if len(keep) == len(b.words) else Block(tuple(keep), b.region))
     return out
+
+
+def _inside(inner: Region | None, outer: Region | None) -> bool:
+    """Whether `inner` is a smaller block lying (mostly) within `outer`."""
+    if inner is None or outer is None or outer.box.area <= inner.box.area:
+        return False
+    return outer.box.intersection(inner.box) >= 0.8 * inner.box.area
+
+
+def _again(word: Word, others: tuple[Word, ...]) -> bool:
+    """Whether one of `others` covers most of `word` and holds its text: the same reading
+    (a different one may be the better, and is kept)."""
+    text = word.text.lower()
+    return any(text in v.text.lower() and v.box.intersection(word.box) >= 0.5 * word.box.area
+               for v in others)  # fmt: skip
 
 
 @functools.lru_cache(maxsize=8)
