@@ -158,6 +158,9 @@ def test_bars_that_ocr_read_as_a_word_are_not_a_barcode() -> None:
     digits = Block((Word("00731942", Box(780, 130, 150, 40), 96.0, 1),), None)
     assert not_words([shape, decoded], [hours]) == [decoded]
     assert not_words([shape, decoded], [digits]) == [shape, decoded]  # a code's own digits
+    # A bulletin card's times in serif digits made bars too (seed 65 photo_049).
+    times = Block((Word("10:00-14:00,", Box(770, 125, 220, 45), 100.0, 2),), None)
+    assert not_words([shape, decoded], [times]) == [decoded]
 
 
 def test_bars_run_across_the_long_side_of_a_linear_code() -> None:

@@ -12,6 +12,7 @@ or blurred to decode are found by their finder patterns (qrshape.py).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import cv2
@@ -238,5 +239,10 @@ def not_words(codes: list[Finding], blocks: list[Block]) -> list[Finding]:
 
 
 def _plain(text: str) -> bool:
+    """A word that is text: three letters or more, or a clock time ("10:00-14:00," on a
+    bulletin's card in serif digits made bars; a code's own digits hold no colon)."""
     word = text.strip(".,:;!")
-    return len(word) >= 3 and word.isalpha()
+    return (len(word) >= 3 and word.isalpha()) or _CLOCK.search(word) is not None
+
+
+_CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")
