@@ -95,8 +95,8 @@ def _engine() -> Any:
     if narrowed is not None:
         params["Rec.model_path"] = str(narrowed)
         if runtime() == "openvino":
-            # The recognizer only: it is two thirds of the reading time, and on ten
-            # corpora the detector in bfloat16 moved more values than it saved time.
+            # The recognizer only: the detector in bfloat16 moved more values than it
+            # saved time (ten corpora; again in session 10: -21 values on eleven).
             # OpenVINO reads the narrowed ONNX file and the character list in its
             # metadata. Without that file rapidocr would fetch a model in OpenVINO's own
             # format, so the stock recognizer stays on onnxruntime (with a warning).
