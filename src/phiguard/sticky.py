@@ -24,9 +24,12 @@ KIND = "STICKY_NOTE"
 WORK_SIDE = 800  # notes are looked for on a copy this size: they are 55+ px wide
 HUE_STEP = 10
 # (saturation, value) a note's paper is at least, tried in turn: any pastel; bright
-# paper; coloured paper (HSV, 0-255). The second and third split a note from what it
-# touches: a lit wall of its own hue, a white label with a colour cast.
-PAPER_FLOORS = ((40, 160), (40, 215), (65, 160))
+# paper; coloured paper; paper in dim light (HSV, 0-255). The second and third split a
+# note from what it touches: a lit wall of its own hue, a white label with a colour
+# cast. The last, tried after the others, finds notes in a dark corner or an
+# underexposed photo, their paper at 120-160 (seeds 7, 29, 65: a login on a note whose
+# photo was reported clean).
+PAPER_FLOORS = ((40, 160), (40, 215), (65, 160), (40, 120))
 AREA = (0.001, 0.15)  # share of the photo: a 55-px note 2,000 px away (0.1%) to a close-up (8%)
 PAPER_SHARE = 0.8  # of the note's outline is paper of its colour (the rest is writing)
 SQUARE = 0.72  # its sides' ratio is at least this (a note is about square)
@@ -35,6 +38,11 @@ SQUARE = 0.72  # its sides' ratio is at least this (a note is about square)
 FILLED = 0.8
 INK_DROP = 35  # ink is this much darker than the paper (0-255)
 MIN_STROKES = 3
+# Pen strokes grow with the note: on a note `side` px wide, MIN_STROKES marks of at
+# least (side / MARK_SCALE)^2 px. Camera noise on a blank patch in dim light makes
+# specks of 4-10 px whatever the patch's size (a 330-px blurred square read as a
+# note with ten "strokes").
+MARK_SCALE = 60
 READ_CONF = 80  # PP-OCR or Tesseract confidence of words read as ordinary text
 MAX_LABELS = 4  # short words (labels, an app's name) beside the codes of a login
 
@@ -148,7 +156,8 @@ def _strokes(gray: np.ndarray, c: np.ndarray) -> Box | None:
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8))
     side = float(np.sqrt(filled.sum()))
     marks = [s for s in stats[1:] if s[4] >= 4 and s[3] <= 0.2 * side and s[2] <= 0.6 * side]
-    if len(marks) < MIN_STROKES:
+    least = max(4.0, (side / MARK_SCALE) ** 2)
+    if sum(1 for s in marks if s[4] >= least) < MIN_STROKES:
         return None
     x0, y0 = min(s[0] for s in marks), min(s[1] for s in marks)
     x1, y1 = max(s[0] + s[2] for s in marks), max(s[1] + s[3] for s in marks)
