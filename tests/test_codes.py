@@ -199,3 +199,15 @@ def test_a_barcode_close_to_its_bands_edges_is_found(gap: int) -> None:
     photo, bars = banded_barcode(gap, 1.5)
     found = [f for f in find_codes(photo) if f.entity_type == "BARCODE"]
     assert any(b.intersection(bars) >= 0.9 * bars.area for f in found for b in f.boxes), found
+
+
+def test_a_qr_code_cut_by_the_photos_edge_is_boxed_whole() -> None:
+    # Seed 67 photo_019: a 25-module code on a form, its top rows and quiet zone past the
+    # photo's top edge. Its top finders' quiet zones were read off the finders themselves
+    # (sampling clipped to the frame), so the one finder left made a Micro QR's box.
+    photo, where = small_qr("PID|00731942|OKAFOR^ROBERT|19580422|F", 230, 3, 1.0)
+    cut = where.y + 10
+    photo = photo.crop((0, cut, photo.width, photo.height))
+    seen = Box(where.x, 0, where.w, where.bottom - cut)
+    found = [b for f in qr_findings(photo) for b in f.boxes]
+    assert any(b.intersection(seen) >= 0.95 * seen.area for b in found), (found, seen)
