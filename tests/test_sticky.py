@@ -13,8 +13,10 @@ from phiguard.scan import scan_image
 from phiguard.sticky import writing_on_notes
 from tests.support import FONT, engine
 
+AQUA = (150, 205, 200)
 
-def _wall(colour: tuple[int, int, int] = (150, 205, 200)) -> Image.Image:
+
+def _wall(colour: tuple[int, int, int] = AQUA) -> Image.Image:
     """A pale aqua wall: pastel itself, so the note must stand out by its own hue."""
     rng = np.random.default_rng(3)
     base = np.clip(np.array(colour) + rng.normal(0, 4, (900, 1200, 3)), 0, 255)
@@ -29,8 +31,9 @@ def _note(lines: list[str], size: int, blur: float, colour=(255, 238, 120)) -> I
     return note.filter(ImageFilter.GaussianBlur(blur)) if blur else note
 
 
-def _photo(note: Image.Image, angle: float = 7.0, at: tuple[int, int] = (700, 150)) -> Image.Image:
-    photo = _wall()
+def _photo(note: Image.Image, angle: float = 7.0, at: tuple[int, int] = (700, 150),
+           wall: tuple[int, int, int] = AQUA) -> Image.Image:  # fmt: skip
+    photo = _wall(wall)
     tilted = note.rotate(angle, expand=True, fillcolor=(0, 0, 0))
     mask = Image.new("L", note.size, 255).rotate(angle, expand=True)
     photo.paste(tilted, at, mask)
@@ -156,10 +159,8 @@ def test_a_note_stuck_on_a_white_label_with_a_colour_cast_is_its_own_shape() -> 
 def test_a_note_in_dim_light_is_a_note() -> None:
     # Seeds 7, 29 and 65: a login on a note in an underexposed corner, its paper at a
     # brightness of 125-150, was below every paper floor and the photo reported clean.
-    photo = _wall((45, 48, 58))
     note = _note(["Citrix login", "jsmith / Tr0ub4dor!"], 12, 0.6, (150, 142, 80))
-    photo.paste(note.rotate(6, expand=True, fillcolor=(45, 48, 58)), (600, 300))
-    found = writing_on_notes(np.asarray(photo))
+    found = writing_on_notes(np.asarray(_photo(note, 6, (600, 300), wall=(45, 48, 58))))
     assert len(found) == 1, found
     assert _inside(found[0], 640, 345), found
 
