@@ -146,7 +146,13 @@ def bar_areas(gray: np.ndarray) -> list[tuple[Box, float]]:
     # Coherence sqrt(diff^2 + 4 jxy^2) / energy above 0.75, squared: no root or division
     # over 3 million pixels.
     coherent = (diff * diff + 4 * jxy * jxy > COHERENCE**2 * energy * energy) & (energy > 2000)
-    theta = 0.5 * np.arctan2(2 * jxy, diff)  # the gradient's direction: across the bars
+    # The gradient's direction (across the bars), wanted only where an area can be: at
+    # coherent pixels and within the 9 px closing of them (_bar_areas_in), 8% of a
+    # photo. Computed there alone, the same areas in a fifth of arctan2's 60 ms.
+    near_coherent = cv2.dilate(coherent.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    theta = np.zeros(jxy.shape, np.float32)
+    np.arctan2(2 * jxy, diff, out=theta, where=near_coherent)
+    theta *= np.float32(0.5)
     out, missed = _bar_areas_in(g, coherent, theta, 0, 0)
     for m in missed:
         sub = (slice(m.y, m.bottom), slice(m.x, m.right))
