@@ -127,6 +127,8 @@ def test_misread_labels_beside_two_codes_still_make_a_login() -> None:
     assert _login_pair(words("Citrix", "po", "waer:", "johnson65", "po:Garden028"))
     assert not _login_pair(words("Citrix", "po", "waer:", "johnson65"))  # one code
     assert _login_pair(words("eclayto3", "Spring635"))  # a user name with one digit
+    assert _login_pair(words("U", "eclayto3", "P.", "Spring635"))  # "U: ... P: ..."
+    assert not _login_pair(words("Rm", "eclayto3", "at", "Spring635"))
     assert not _login_pair(words("Huddle", "at", "2pm", "bring", "Room12B", "reports2024"))
     assert not _login_pair(words("Potluck:", "Friday", "Unit4B22", "sign-up", "sheet", "desk",
                                  "today", "Room221"))  # fmt: skip
@@ -188,3 +190,18 @@ def test_a_note_that_names_its_secret_is_a_credential_however_the_secret_was_rea
     assert not _labelled(words("Passover", "potluck", "2pm"))
     assert not _labelled(words("Bus", "pass", "Friday"))
     assert not _labelled(words("Huddle", "2pm", "bring", "Pinwheels"))
+
+
+def test_a_note_is_read_only_where_its_words_cover_its_ink() -> None:
+    # "login" read "togin" at 100 over an unread "bramirez / f3G6wReq(dTV" (seed 7).
+    from phiguard.models import Word
+    from phiguard.sticky import _all_read
+
+    gray = np.full((100, 200), 230, np.uint8)
+    gray[20:30, 20:80] = 40  # the word that was read
+    gray[60:70, 20:180] = 40  # the line that was not
+    writing = Box(10, 10, 180, 70)
+    top = Word("togin", Box(18, 18, 64, 14), 100.0, 0)
+    below = Word("bramirez", Box(18, 58, 164, 14), 40.0, 1)
+    assert not _all_read(gray, writing, [top])
+    assert _all_read(gray, writing, [top, below])

@@ -60,14 +60,16 @@ def note_findings(image: Image.Image, blocks: list[Block], blur: bool) -> list[F
     blurred out of an innocent photo.
     """
     words = [w for b in blocks for w in b.words]
+    rgb = np.asarray(image.convert("RGB"))
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     out = []
-    for writing in writing_on_notes(np.asarray(image.convert("RGB"))):
+    for writing in writing_on_notes(rgb):
         inside = [w for w in words if w.box.centre_in(writing)]
         secret = next((w.text for w in inside if _PASSWORD.fullmatch(w.text.strip())), None)
         if secret or _login_pair(inside) or _labelled(inside):
             out.append(Finding("CREDENTIAL", 0.7, secret or "login", boxes=(writing,),
                                source="layout:sticky-note"))  # fmt: skip
-        elif not _ordinary(inside):
+        elif not (_ordinary(inside) and _all_read(gray, writing, inside)):
             out.append(Finding(KIND if blur else "NEEDS_REVIEW", 0.7,
                                f"sticky note: {len(inside)} words read, not as plain text",
                                boxes=(writing,), source="layout:sticky-note"))  # fmt: skip
@@ -189,9 +191,14 @@ def _login_pair(words: list[Word]) -> bool:
     tokens = [t for t in tokens if t]
     others = [t for t in tokens if not _CODE.fullmatch(t)]
     codes = len(tokens) - len(others)
-    labelled = any(":" in w.text for w in words)
+    # "U: eclayto3 / P: Spring63$" read "U", "eclayto3", "P.", "Spring635": the colons
+    # lost, the one-letter labels are still a login's (seed 41, a photo reported clean).
+    labelled = any(":" in w.text for w in words) or all(t.lower() in _LETTER_LABELS for t in others)
     fits = not others or (labelled and len(others) <= MAX_LABELS and max(map(len, others)) <= 8)
     return 2 <= codes <= 4 and fits
+
+
+_LETTER_LABELS = frozenset(("u", "p", "l", "id", "un", "pw"))  # user, password, login
 
 
 # What a note says its secret is. A note by a workstation that names one holds it, however
@@ -208,6 +215,26 @@ _PASSWORD_WORD = re.compile(r"pass?w[o0]rd\w*\d", re.I)
 def _labelled(words: list[Word]) -> bool:
     tokens = [t for w in words for t in re.split(r"[^\w-]+", w.text) if t]
     return any(t.lower() in _LABELS or _PASSWORD_WORD.match(t) for t in tokens)
+
+
+READ_INK = 0.7  # share of a note's ink under the words read off it
+
+
+def _all_read(gray: np.ndarray, writing: Box, words: list[Word]) -> bool:
+    """Whether the words read cover the writing's ink: one word read well ("login" read
+    "togin", "dtucker" read "dhucker") says nothing of the line beside it that no
+    reader made out ("bramirez / f3G6wReq(dTV", "/ Fall2025!": seeds 7 and 59)."""
+    h, w = gray.shape
+    box = writing.padded(0, w, h)  # clipped to the photo
+    crop = gray[box.y : box.bottom, box.x : box.right]
+    ink = crop < np.median(crop) - INK_DROP
+    if not ink.any():
+        return True
+    read = np.zeros_like(ink)
+    for word in words:
+        b = word.box.padded(3, w, h)
+        read[max(0, b.y - box.y) : b.bottom - box.y, max(0, b.x - box.x) : b.right - box.x] = 1
+    return bool((ink & read).sum() >= READ_INK * ink.sum())
 
 
 def _ordinary(words: list[Word]) -> bool:
