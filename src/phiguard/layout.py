@@ -34,8 +34,9 @@ REVIEW_SHARE = 0.35  # this share of guessed words makes a record block unreadab
 # and a census board read as noise had medians of 64-78; 3 of 75 clean photos of five
 # seeds hold such a block, readable text scores about 100. A census table read as
 # "Orthe Ceasus maucly twall.2 Romae Lotae" had half its words unsure but a median of 86
-# (seed 61, reported clean); no clean photo of four seeds has a block of 8 words or
-# more with more than 42% unsure.
+# (seed 61, reported clean). On four seeds no clean photo is newly flagged: besides
+# seed 7's photo_045 (flagged before, median 64), none has a block of 8 words or more
+# with over 42% of them unsure.
 NOISE_WORDS = 8
 NOISE_CONF = 80
 _PUNCT = re.compile(r"[^\w#\s]")
