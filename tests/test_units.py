@@ -196,6 +196,22 @@ def test_a_name_read_as_guesses_among_guesses_is_only_a_candidate() -> None:
     assert [f.score for f in found] == [OCR_GUESS_SCORE, 0.85]
 
 
+def test_a_name_spacy_ran_from_one_block_into_the_next_is_split_at_the_block() -> None:
+    # Seed 69: a card's "Cm Ran" (for "Conf Room B") and a far-off sign's "Family";
+    # seed 61: "Dr Brock" and "Charlene M." on a board, two blocks, both names.
+    from phiguard.ocr import Block
+    from phiguard.phototext import one_block_names
+
+    blocks = [Block((Word("Cm", Box(0, 0, 20, 10), 90, 0), Word("Ran", Box(25, 0, 30, 10), 90, 0)),
+                    None),
+              Block((Word("Family", Box(900, 500, 60, 10), 99, 1),), None)]  # fmt: skip
+    ocr = join_words([w for b in blocks for w in b.words])
+    name = Finding("PERSON", 0.85, ocr.text, 0, len(ocr.text), source="ocr:SpacyRecognizer")
+    assert [f.text for f in one_block_names([name], blocks, ocr)] == ["Cm Ran", "Family"]
+    one = Finding("PERSON", 0.85, "Cm Ran", 0, 6, source="ocr:SpacyRecognizer")
+    assert one_block_names([one], blocks, ocr) == [one]
+
+
 def test_a_spacy_name_run_on_into_a_signs_line_is_still_a_name() -> None:
     from phiguard.phototext import doubt_ocr_names
 

@@ -28,7 +28,7 @@ from phiguard.known import known_findings
 from phiguard.mirror import looks_mirrored, unmirror
 from phiguard.models import Finding, Word
 from phiguard.ocr import Block, OcrOptions, ocr_words, read_blocks
-from phiguard.phototext import birth_dates, doubt_ocr_names, guesses
+from phiguard.phototext import birth_dates, doubt_ocr_names, guesses, one_block_names
 from phiguard.post import combinations_in_photo
 
 Adjust = Callable[[list[Finding]], list[Finding]]
@@ -117,6 +117,7 @@ def _read_text(
     # census list are weak candidates that only a record block lifts over the threshold.
     def adjust(cands: list[Finding]) -> list[Finding]:
         names = first_name_candidates(title_caps(ocr.text), "ocr") if recs else []
+        cands = one_block_names(cands, blocks, ocr)
         cands = birth_dates(doubt_ocr_names(cands, guesses(blocks, ocr)))
         return layout.boost(cands + [replace(f, text=ocr.text[f.start : f.end]) for f in names],
                             ocr, recs)  # fmt: skip

@@ -77,6 +77,37 @@ def guesses(blocks: list[Block], ocr: OcrText) -> Callable[[Finding], bool]:
     return guessed
 
 
+def one_block_names(findings: list[Finding], blocks: list[Block], ocr: OcrText) -> list[Finding]:
+    """spaCy names split where they run from one block into the next, each part a name
+    of its own to judge.
+
+    The blocks' words are joined one after another (find._read_text), so spaCy can run a
+    name from the last line of one block into the first line of the next, wherever that
+    block is: a bulletin card's "Conf Room B" read "Cm Ran" took in "Family" from a sign
+    1,000 px away, and the clean photo was blurred (seed 69, unseen). Cut to its first
+    block only, "Dr Brock / Charlene M." lost the name in the next block (seed 61).
+    """
+    block_of: list[int] = []
+    for k, b in enumerate(blocks):
+        block_of += [k] * len(b.words)
+    out = []
+    for f in findings:
+        spanned = (
+            [(s, e, block_of[i]) for s, e, i in ocr.spans if s < f.end and e > f.start]
+            if f.entity_type == "PERSON" and "SpacyRecognizer" in f.source
+            and f.start is not None and f.end is not None
+            else []
+        )  # fmt: skip
+        if len({k for _, _, k in spanned}) < 2:
+            out.append(f)
+            continue
+        for k in dict.fromkeys(k for _, _, k in spanned):  # blocks in reading order
+            start = max(f.start or 0, min(s for s, _, j in spanned if j == k))
+            end = min(f.end or 0, max(e for _, e, j in spanned if j == k))
+            out.append(replace(f, start=start, end=end, text=ocr.text[start:end]))
+    return out
+
+
 def _tokens(text: str) -> list[str]:
     """A name's words: letters, apostrophes and hyphens."""
     return [t for t in re.split(r"[^A-Za-z'-]+", text) if t]
