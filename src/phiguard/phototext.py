@@ -61,10 +61,8 @@ def guesses(blocks: list[Block], ocr: OcrText) -> Callable[[Finding], bool]:
     clean photos were blurred for it. A board's faint "John Cox" read "Sobm Sox" (31, 44)
     sits among names read well (block median 97) and stays a name.
     """
-    # ocr joins the blocks' words in block order (find._read_text): one median per word.
-    medians: list[float] = []
-    for b in blocks:
-        medians += [float(np.median([w.conf for w in b.words]))] * len(b.words) if b.words else []
+    by_block = [float(np.median([w.conf for w in b.words])) if b.words else 0.0 for b in blocks]
+    medians = [by_block[k] for k in block_of_words(blocks)]
 
     def guessed(f: Finding) -> bool:
         if f.start is None or f.end is None:
@@ -77,6 +75,12 @@ def guesses(blocks: list[Block], ocr: OcrText) -> Callable[[Finding], bool]:
     return guessed
 
 
+def block_of_words(blocks: list[Block]) -> list[int]:
+    """The block of each word of the photo's OCR text: find._read_text joins the blocks'
+    words one block after another."""
+    return [k for k, b in enumerate(blocks) for _ in b.words]
+
+
 def one_block_names(findings: list[Finding], blocks: list[Block], ocr: OcrText) -> list[Finding]:
     """spaCy names split where they run from one block into the next, each part a name
     of its own to judge.
@@ -87,23 +91,22 @@ def one_block_names(findings: list[Finding], blocks: list[Block], ocr: OcrText) 
     1,000 px away, and the clean photo was blurred (seed 69, unseen). Cut to its first
     block only, "Dr Brock / Charlene M." lost the name in the next block (seed 61).
     """
-    block_of: list[int] = []
-    for k, b in enumerate(blocks):
-        block_of += [k] * len(b.words)
+    block_of = block_of_words(blocks)
     out = []
     for f in findings:
-        spanned = (
-            [(s, e, block_of[i]) for s, e, i in ocr.spans if s < f.end and e > f.start]
-            if f.entity_type == "PERSON" and "SpacyRecognizer" in f.source
-            and f.start is not None and f.end is not None
-            else []
-        )  # fmt: skip
-        if len({k for _, _, k in spanned}) < 2:
+        if f.entity_type != "PERSON" or "SpacyRecognizer" not in f.source \
+                or f.start is None or f.end is None:  # fmt: skip
             out.append(f)
             continue
-        for k in dict.fromkeys(k for _, _, k in spanned):  # blocks in reading order
-            start = max(f.start or 0, min(s for s, _, j in spanned if j == k))
-            end = min(f.end or 0, max(e for _, e, j in spanned if j == k))
+        first, last = f.start, f.end
+        spanned = [(s, e, block_of[i]) for s, e, i in ocr.spans if s < last and e > first]
+        parts = dict.fromkeys(k for _, _, k in spanned)  # blocks in reading order
+        if len(parts) < 2:
+            out.append(f)
+            continue
+        for k in parts:
+            start = max(first, min(s for s, _, j in spanned if j == k))
+            end = min(last, max(e for _, e, j in spanned if j == k))
             out.append(replace(f, start=start, end=end, text=ocr.text[start:end]))
     return out
 

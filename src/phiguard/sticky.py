@@ -63,7 +63,7 @@ def note_findings(image: Image.Image, blocks: list[Block], blur: bool) -> list[F
     rgb = np.asarray(image.convert("RGB"))
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     out = []
-    for writing in writing_on_notes(rgb):
+    for writing in writing_on_notes(rgb, gray):
         inside = [w for w in words if w.box.centre_in(writing)]
         secret = next((w.text for w in inside if _PASSWORD.fullmatch(w.text.strip())), None)
         if secret or _login_pair(inside) or _labelled(inside):
@@ -76,12 +76,14 @@ def note_findings(image: Image.Image, blocks: list[Block], blur: bool) -> list[F
     return out
 
 
-def writing_on_notes(rgb: np.ndarray) -> list[Box]:
-    """The box round the pen strokes on each sticky note in the photo."""
+def writing_on_notes(rgb: np.ndarray, gray: np.ndarray | None = None) -> list[Box]:
+    """The box round the pen strokes on each sticky note in the photo (`gray`: the
+    photo in grayscale, where the caller has it already)."""
     scale = min(1.0, WORK_SIDE / max(rgb.shape[:2]))
     small = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    if gray is None:
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     found: list[list[Box]] = [[] for _ in PAPER_FLOORS]
     # A note is paper lit like the wall behind it or brighter: on a peach wall of its own
     # hue it is its own shape only above the wall's brightness (seed 29's photo_002).
