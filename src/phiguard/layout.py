@@ -219,15 +219,19 @@ def noise_findings(blocks: list[Block], recs: list[Record]) -> list[Finding]:
     held = {id(b) for r in recs for b in r.blocks}
     out = []
     for b in blocks:
-        if b.region is None or id(b) in held or len(b.words) < NOISE_WORDS:
+        if b.region is None or id(b) in held or not read_as_noise(b):
             continue
-        confs = [w.conf for w in b.words]
-        unsure = sum(c < NOISE_CONF for c in confs)
-        if unsure >= 0.5 * len(confs):
-            out.append(Finding("NEEDS_REVIEW", 0.6, f"text read as noise: {unsure} of "
-                               f"{len(confs)} words unsure", boxes=(b.region.box,),
-                               source="layout:noise"))  # fmt: skip
+        unsure = sum(w.conf < NOISE_CONF for w in b.words)
+        out.append(Finding("NEEDS_REVIEW", 0.6, f"text read as noise: {unsure} of "
+                           f"{len(b.words)} words unsure", boxes=(b.region.box,),
+                           source="layout:noise"))  # fmt: skip
     return out
+
+
+def read_as_noise(b: Block) -> bool:
+    """Whether half or more of a block's words (at least NOISE_WORDS of them) are unsure."""
+    unsure = sum(w.conf < NOISE_CONF for w in b.words)
+    return len(b.words) >= NOISE_WORDS and unsure >= 0.5 * len(b.words)
 
 
 def _near(code: Box, block: Box) -> bool:

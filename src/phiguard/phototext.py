@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from phiguard.analyze import OcrText
-from phiguard.layout import LOW_CONF  # a word read below it is a guess
+from phiguard.layout import LOW_CONF, NOISE_CONF, read_as_noise  # below LOW_CONF: a guess
 from phiguard.lexicon import caption_rules, first_names
 from phiguard.models import Finding
 from phiguard.ocr import Block
@@ -54,7 +54,8 @@ def doubt_ocr_names(
 
 
 def guesses(blocks: list[Block], ocr: OcrText) -> Callable[[Finding], bool]:
-    """Whether all of a finding's words were guesses, in blocks read mostly as guesses.
+    """Whether all of a finding's words were guesses, in blocks read mostly as guesses,
+    or it lies in blocks read as noise with a word unsure and no known first name.
 
     Two misread words are "name-shaped" too: a poster's "Infection Prevention" in blurred
     10 px serif read "Saiaion Phevsston" (confidence 50, 26; its block's median 29), and
@@ -62,14 +63,26 @@ def guesses(blocks: list[Block], ocr: OcrText) -> Callable[[Finding], bool]:
     sits among names read well (block median 97) and stays a name.
     """
     by_block = [float(np.median([w.conf for w in b.words])) if b.words else 0.0 for b in blocks]
-    medians = [by_block[k] for k in block_of_words(blocks)]
+    block_of = block_of_words(blocks)
+    medians = [by_block[k] for k in block_of]
+    noisy = [read_as_noise(b) for b in blocks]
 
     def guessed(f: Finding) -> bool:
         if f.start is None or f.end is None:
             return False
         spanned = [i for s, e, i in ocr.spans if s < f.end and e > f.start]
-        return bool(spanned) and all(
-            ocr.words[i].conf < LOW_CONF and medians[i] < LOW_CONF for i in spanned
+        if not spanned:
+            return False
+        if all(ocr.words[i].conf < LOW_CONF and medians[i] < LOW_CONF for i in spanned):
+            return True
+        # A bulletin card's handwritten "Potluck Friday" read "Palick Frily" (99, 50) in a
+        # block read as noise: a name there needs a title, a known first name or every
+        # word sure ("Mrs Daltoo" on a census board read as noise is a name).
+        return (
+            all(noisy[block_of[i]] for i in spanned)
+            and any(ocr.words[i].conf < NOISE_CONF for i in spanned)
+            and not _TITLED.match(f.text)
+            and not any(t.lower() in first_names() for t in _tokens(f.text))
         )
 
     return guessed
