@@ -55,15 +55,19 @@ def find_in_caption(text: str, engine: Engine, config: Config) -> list[Finding]:
     Unlike OCR text: no look-alike digit pass, first-name candidates, and the words
     around a name decide patient (flagged) or staff (not flagged).
     """
-    # "J. Thomas", "Taylor, J": a list's layout, not a caption's ("Room B. Every donation").
+    # "J. Thomas", "Taylor, J", "Dr. Lopez": a list's or a chart's layout, not a caption's
+    # ("Room B. Every donation"; a caption's doctor is staff, which the caption rules know).
     found = analyze_text(text, engine, config, "text", confusions=False)
     candidates = (
-        [f for f in found if "InitialNameRecognizer" not in f.source]
+        [f for f in found if not any(r in f.source for r in _LAYOUT_ONLY)]
         + first_name_candidates(text)
         + deny_list_findings(text, config)
         + known_findings(text, config.known)
     )
     return decide(candidates, config, prose=text)
+
+
+_LAYOUT_ONLY = ("InitialNameRecognizer", "TitledNameRecognizer")
 
 
 def _find_in_words(words: list[Word], engine: Engine, config: Config) -> list[Finding]:
