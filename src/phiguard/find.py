@@ -67,7 +67,7 @@ def find_in_caption(text: str, engine: Engine, config: Config) -> list[Finding]:
     return decide(candidates, config, prose=text)
 
 
-_LAYOUT_ONLY = ("InitialNameRecognizer", "TitledNameRecognizer")
+_LAYOUT_ONLY = ("InitialNameRecognizer", "TitledNameRecognizer", "FirstNameInitialRecognizer")
 
 
 def _find_in_words(words: list[Word], engine: Engine, config: Config) -> list[Finding]:

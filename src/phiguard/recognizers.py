@@ -20,6 +20,7 @@ from presidio_analyzer import EntityRecognizer, PatternRecognizer
 
 # Re-exported: the folder is found in config.py, which the CLI imports without Presidio.
 from phiguard.config import default_recognizers_dir as default_recognizers_dir
+from phiguard.lexicon import first_names
 
 # Keys Presidio's PatternRecognizer.from_dict understands, and phiguard's extras.
 PRESIDIO_KEYS = frozenset(
@@ -51,8 +52,17 @@ def mbi_layout_ok(text: str) -> bool:
     return _MBI_LAYOUT.fullmatch(text.upper().replace("-", "").replace(" ", "")) is not None
 
 
+def starts_with_first_name(text: str) -> bool:
+    """The match's first word is a known first name ("Vickie R", not "Room B")."""
+    words = text.split()
+    return bool(words) and words[0].lower() in first_names()
+
+
 # A validator sees the matched text and says whether it can be the real thing.
-VALIDATORS: dict[str, Callable[[str], bool]] = {"mbi": mbi_layout_ok}
+VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "mbi": mbi_layout_ok,
+    "first_name": starts_with_first_name,
+}
 
 
 class ValidatedPatternRecognizer(PatternRecognizer):
