@@ -49,6 +49,10 @@ def find_in_text(
     return decide(adjust(candidates) if adjust else candidates, config)
 
 
+# Name recognizers for a list's or a chart's layout, which captions leave out.
+_LAYOUT_ONLY = ("InitialNameRecognizer", "TitledNameRecognizer", "FirstNameInitialRecognizer")
+
+
 def find_in_caption(text: str, engine: Engine, config: Config) -> list[Finding]:
     """Decided findings for a post caption (or any typed text file).
 
@@ -65,9 +69,6 @@ def find_in_caption(text: str, engine: Engine, config: Config) -> list[Finding]:
         + known_findings(text, config.known)
     )
     return decide(candidates, config, prose=text)
-
-
-_LAYOUT_ONLY = ("InitialNameRecognizer", "TitledNameRecognizer", "FirstNameInitialRecognizer")
 
 
 def _find_in_words(words: list[Word], engine: Engine, config: Config) -> list[Finding]:

@@ -55,7 +55,8 @@ def doubt_ocr_names(
 
 def guesses(blocks: list[Block], ocr: OcrText) -> Callable[[Finding], bool]:
     """Whether all of a finding's words were guesses, in blocks read mostly as guesses,
-    or it lies in blocks read as noise with a word unsure and no known first name.
+    or it lies in blocks read as noise with a word unsure, no title and no known first
+    name.
 
     Two misread words are "name-shaped" too: a poster's "Infection Prevention" in blurred
     10 px serif read "Saiaion Phevsston" (confidence 50, 26; its block's median 29), and
