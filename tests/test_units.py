@@ -196,6 +196,27 @@ def test_a_name_read_as_guesses_among_guesses_is_only_a_candidate() -> None:
     assert [f.score for f in found] == [OCR_GUESS_SCORE, 0.85]
 
 
+def test_a_name_in_a_block_read_as_noise_needs_a_title_or_a_first_name() -> None:
+    # Seed 71: a bulletin card's "Potluck Friday" read "Palick Frily" (99, 50) among
+    # words read as noise; seed 7: "Mrs Daltoo" on a census board read as noise.
+    from phiguard.ocr import Block
+    from phiguard.phototext import OCR_GUESS_SCORE, doubt_ocr_names, guesses
+
+    words = [("Palick", 99), ("Frily", 50), ("b", 66), ("be", 29), ("brta", 68), ("Mrs", 87),
+             ("Daltoo", 30), ("Linda", 99), ("Frily", 50), ("besk", 85)]  # fmt: skip
+    blocks = [Block(tuple(Word(t, Box(60 * i, 0, 50, 20), c, 0)
+                          for i, (t, c) in enumerate(words)), None)]  # fmt: skip
+    ocr = join_words(list(blocks[0].words))
+
+    def spacy(text: str) -> Finding:
+        start = ocr.text.index(text)
+        return Finding("PERSON", 0.85, text, start, start + len(text), source="ocr:SpacyRecognizer")
+
+    names = [spacy("Palick Frily"), spacy("Mrs Daltoo"), spacy("Linda Frily")]
+    found = doubt_ocr_names(names, guesses(blocks, ocr))
+    assert [f.score for f in found] == [OCR_GUESS_SCORE, 0.85, 0.85]
+
+
 def test_a_name_spacy_ran_from_one_block_into_the_next_is_split_at_the_block() -> None:
     # Seed 69: a card's "Cm Ran" (for "Conf Room B") and a far-off sign's "Family";
     # seed 61: "Dr Brock" and "Charlene M." on a board, two blocks, both names.

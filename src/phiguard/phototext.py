@@ -82,8 +82,7 @@ def guesses(blocks: list[Block], ocr: OcrText) -> Callable[[Finding], bool]:
         return (
             all(noisy[block_of[i]] for i in spanned)
             and any(ocr.words[i].conf < NOISE_CONF for i in spanned)
-            and not _TITLED.match(f.text)
-            and not any(t.lower() in first_names() for t in _tokens(f.text))
+            and not _titled_or_first_name(f.text)
         )
 
     return guessed
@@ -157,10 +156,10 @@ def birth_dates(findings: list[Finding]) -> list[Finding]:
 _TITLED = re.compile(r"(?:Dr|Mr|Mrs|Ms|Mx)\.?\s+[A-Z][A-Za-z'-]+")
 
 
+def _titled_or_first_name(text: str) -> bool:
+    """A title before it ("Mrs Daltoo") or a known first name among its words."""
+    return bool(_TITLED.match(text)) or any(t.lower() in first_names() for t in _tokens(text))
+
+
 def _name_shaped(text: str) -> bool:
-    if _TITLED.match(text):
-        return True
-    tokens = _tokens(text)
-    if any(t.lower() in first_names() for t in tokens):
-        return True
-    return sum(len(t) >= 3 for t in tokens) >= 2
+    return _titled_or_first_name(text) or sum(len(t) >= 3 for t in _tokens(text)) >= 2
