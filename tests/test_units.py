@@ -264,6 +264,8 @@ def test_an_initialled_name_is_not_a_lone_word(text: str, source: str, kept: boo
         ("354.93.6514", "354.93.6514"),  # one separator throughout: not a misread
         ("v 3.12-2024", "v 3.12-2024"),
         ("1354.93-6514", "1354.93-6514"),
+        ("Phone 409-937~0773", "Phone 409-937-0773"),  # a small hyphen read as a tilde
+        ("~30 min", "~30 min"),
     ],
 )
 def test_mixed_separators_in_an_ssn_shape_are_made_hyphens(text: str, fixed: str) -> None:

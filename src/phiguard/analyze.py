@@ -103,8 +103,14 @@ _AS_LETTERS = str.maketrans("0158", "olsb")
 _SSN_SHAPE = re.compile(r"(?<![\w.,-])(\d{3})([-.,])(\d{2})([-.,])(\d{4})(?![\w-]|[.,]\d)")
 
 
+# A small hyphen between digits read as a tilde ("409-937~0773"); no digit group is
+# written with one.
+_TILDE = re.compile(r"(?<=\d)~(?=\d)")
+
+
 def undo_separator_confusions(text: str) -> str:
-    """A 3-2-4 group of digits whose two separators differ, one a hyphen, gets two."""
+    """A 3-2-4 group of digits whose two separators differ, one a hyphen, gets two; a
+    tilde between digits is a hyphen."""
 
     def fix(m: re.Match[str]) -> str:
         a, b = m.group(2), m.group(4)
@@ -112,7 +118,7 @@ def undo_separator_confusions(text: str) -> str:
             return m.group(0)
         return f"{m.group(1)}-{m.group(3)}-{m.group(5)}"
 
-    return _SSN_SHAPE.sub(fix, text)
+    return _SSN_SHAPE.sub(fix, _TILDE.sub("-", text))
 
 
 def undo_month_confusions(text: str) -> str:
