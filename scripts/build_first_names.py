@@ -62,7 +62,10 @@ def main(census_dir: str, words_file: str) -> None:
             if len(name) >= 3 and name not in english and name not in CALENDAR:
                 names.add(name)
     names |= COMMON_NAMES
-    header = "# 1990 US Census first names minus common English words; see scripts/build_first_names.py\n"
+    header = (
+        "# 1990 US Census first names minus common English words, plus COMMON_NAMES;"
+        " see scripts/build_first_names.py\n"
+    )
     OUT.write_text(header + "\n".join(sorted(names)) + "\n", encoding="utf-8")
     print(f"{len(names)} names -> {OUT}")
 
