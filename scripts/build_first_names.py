@@ -44,11 +44,41 @@ CALENDAR = {
 # board they are names: +6 board names on 17 bench corpora, none lost, no clean photo or
 # caption flagged. Not "mark", "rose", "ray", "dean", "grant", "carol", "martin",
 # "warren": a word, a sign or a place as often ("Martin Regional", "x-ray", "Dean's list").
-COMMON_NAMES = set(
-    """billy bobby bonnie brad brandy chad colleen connor cristian derrick harry heather
-    hector jasmine jimmy john makayla maria mikayla mike misty peter randy rick roger
-    sally savannah sherry tanner terry tony troy victor""".split()
-)
+COMMON_NAMES = {
+    "billy",
+    "bobby",
+    "bonnie",
+    "brad",
+    "brandy",
+    "chad",
+    "colleen",
+    "connor",
+    "cristian",
+    "derrick",
+    "harry",
+    "heather",
+    "hector",
+    "jasmine",
+    "jimmy",
+    "john",
+    "makayla",
+    "maria",
+    "mikayla",
+    "mike",
+    "misty",
+    "peter",
+    "randy",
+    "rick",
+    "roger",
+    "sally",
+    "savannah",
+    "sherry",
+    "tanner",
+    "terry",
+    "tony",
+    "troy",
+    "victor",
+}
 OUT = Path(__file__).resolve().parents[1] / "src" / "phiguard" / "data" / "first_names.txt"
 
 
