@@ -264,11 +264,22 @@ def test_an_initialled_name_is_not_a_lone_word(text: str, source: str, kept: boo
         ("354.93.6514", "354.93.6514"),  # one separator throughout: not a misread
         ("v 3.12-2024", "v 3.12-2024"),
         ("1354.93-6514", "1354.93-6514"),
+    ],
+)
+def test_mixed_separators_in_an_ssn_shape_are_made_hyphens(text: str, fixed: str) -> None:
+    from phiguard.analyze import undo_separator_confusions
+
+    assert undo_separator_confusions(text) == fixed
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
         ("Phone 409-937~0773", "Phone 409-937-0773"),  # a small hyphen read as a tilde
         ("~30 min", "~30 min"),
     ],
 )
-def test_mixed_separators_in_an_ssn_shape_are_made_hyphens(text: str, fixed: str) -> None:
+def test_a_tilde_between_digits_is_a_hyphen(text: str, fixed: str) -> None:
     from phiguard.analyze import undo_separator_confusions
 
     assert undo_separator_confusions(text) == fixed
