@@ -124,6 +124,15 @@ def test_a_label_glued_to_its_value_still_makes_a_record() -> None:
     assert [r.cues for r in records([band])] == [frozenset({"dob", "acct"})]
 
 
+def test_a_long_label_word_read_with_one_letter_wrong_still_counts() -> None:
+    # A census board in marker (seed 79): "Patient Assignments", "Rm", "Precautions"
+    # read "Trecautions"; short cues and a last letter changed do not count.
+    board = _block([["Patient", "issignments"], ["Rm", "928"], ["Trecautions", "droplet"]])
+    assert [r.cues for r in records([board])] == [frozenset({"patient", "rm", "precautions"})]
+    dashboard = _block([["Discharges", "before", "noon"], ["Patient", "Room", "turnover"]])
+    assert records([dashboard]) == []  # "discharges" is no misread "discharged"
+
+
 def test_a_patient_list_without_its_header_row_is_still_a_record() -> None:
     from phiguard.layout import looks_tabular
 

@@ -61,10 +61,27 @@ def _norm(text: str) -> str:
     return " ".join(_PUNCT.sub("", _GLUED.sub(" ", text.lower())).split())
 
 
+# A label word this long still counts with one letter misread: a census board's
+# handwritten "Precautions" read "Trecautions" (seed 79). Shorter ones ("room", "rn",
+# "bed") would turn ordinary words into labels.
+FUZZY_CUE = 7
+
+
 def cues_in(words: tuple[Word, ...]) -> frozenset[str]:
     text = f" {_norm(' '.join(w.text for w in words))} "
     c = layout_cues()
-    return frozenset(cue for cue in c.strong | c.weak if f" {_norm(cue)} " in text)
+    cues = c.strong | c.weak
+    found = {cue for cue in cues if f" {_norm(cue)} " in text}
+    long = [cue for cue in cues - found if len(cue) >= FUZZY_CUE and cue.isalpha()]
+    misread = {cue for tok in set(text.split()) for cue in long if _one_off(tok, cue)}
+    return frozenset(found | misread)
+
+
+def _one_off(word: str, cue: str) -> bool:
+    """One letter of `cue` read as another, not its last: "discharges" on a dashboard
+    is a word of its own, not a misread "discharged"."""
+    return (len(word) == len(cue) and word[-1] == cue[-1]
+            and sum(a != b for a, b in zip(word, cue, strict=True)) == 1)  # fmt: skip
 
 
 def _neighbours(blocks: list[Block]) -> list[list[Block]]:
