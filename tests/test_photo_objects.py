@@ -167,6 +167,16 @@ def test_four_names_written_with_initials_make_a_list_of_people() -> None:
     assert records([thanks]) == []
 
 
+def test_four_known_first_names_on_their_own_make_a_list_of_people() -> None:
+    # A board whose headers were read as noise ("NNE"): its nurse column still reads.
+    board = _block([["NNE"], ["Karen", "4B"], ["Linda"], ["Lisa", "12"], ["Donald"]])
+    (rec,) = records([board])
+    assert rec.cues == frozenset({"rows of ids, dates, names"})
+    poster = _block([["Nurses", "Week", "May", "6-12"], ["Thank", "you", "Karen", "and", "Lisa!"],
+                     ["See", "June", "newsletter"]])  # fmt: skip
+    assert records([poster]) == []  # two names; "May" and "June" are months
+
+
 def test_an_id_beside_a_birth_date_makes_a_record() -> None:
     band = _block([["MANDA", "DB:", "11/21/34"], ["15014466", "Bowers"]])
     assert [r.cues for r in records([band])] == [frozenset({"an id and a birth date"})]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from phiguard.analyze import OcrText
-from phiguard.lexicon import layout_cues
+from phiguard.lexicon import first_names, layout_cues
 from phiguard.models import Box, Finding, Word
 from phiguard.ocr import Block
 
@@ -128,7 +128,8 @@ _ROW_VALUES = {
 _LISTED_NAME = re.compile(
     r"(?<![\w.])[A-Z]\.\s?[A-Z][a-z]{2,}\b|\b[A-Z][a-z]{2,}(?:,\s?| )[A-Z]\b\.?(?![\w.])"
 )
-LISTED_NAMES = 4  # names written so in one block make it a list of people
+LISTED_NAMES = 4  # names written so, or known first names, in one block: a list of people
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}\b")
 
 
 _CALENDAR = re.compile(
@@ -143,11 +144,15 @@ def looks_tabular(text: str, cued: bool = False) -> bool:
     """Rows of IDs, dates and names, without any label word; or, beside a weak label
     word (`cued`: "4 West Census"), two "Last, First" names: a census board's names in
     marker, the rest of its cells read as noise (seed 47 photo_043, nine names); or four
-    names written as lists write them ("L. Reed", "Tracy R", "Hurst, N"), label or not."""
+    names written as lists write them ("L. Reed", "Tracy R", "Hurst, N") or known first
+    names on their own ("Karen", "Lisa", "Donald": a board's nurse column, its headers
+    read as noise), label or not."""
     found = {kind: rx.findall(text) for kind, rx in _ROW_VALUES.items()}
     kinds = sum(len(values) >= REPEATS for values in found.values())
     names = [n for n in found["name"] if not _CALENDAR.match(n)]
-    listed = {n for n in _LISTED_NAME.findall(text) if not _CALENDAR.match(n)} | set(names)
+    listed = set(_LISTED_NAME.findall(text)) | set(names)
+    listed |= {w for w in _CAPITALISED.findall(text) if w.lower() in first_names()}
+    listed = {n for n in listed if not _CALENDAR.match(n)}  # "May", "June" are months here
     return kinds >= 2 or (cued and len(names) >= REPEATS - 1) or len(listed) >= LISTED_NAMES
 
 
