@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from phiguard.layout import Record, _neighbours, _norm
-from phiguard.lexicon import first_names, layout_cues
+from phiguard.lexicon import is_first_name, layout_cues
 from phiguard.models import Box, Finding, Word
 from phiguard.ocr import Block
 
@@ -84,7 +84,7 @@ def column_findings(
             # A column of names makes the block a table of people: its other columns
             # need no more than a record's do, and a first name in them is a person (a
             # nurse column: "Charles", "Samantha", "Carl").
-            phi = [p or _first_name(w.text) for w, p in zip(words, phi, strict=True)]
+            phi = [p or is_first_name(w.text) for w, p in zip(words, phi, strict=True)]
             angle, cells, cols = _best_tilt(group, words, phi, h, MIN_PHI_CELLS)
         out += [_finding(col, cells, angle, h, size) for col in cols]
     return out
@@ -205,10 +205,6 @@ def _people_columns(cells: list[Cell], h: float, least: int) -> list[list[Cell]]
         if len(col) >= MIN_CELLS and named >= NAMELIKE * len(col) and phi >= least:
             out.append(col)
     return out
-
-
-def _first_name(text: str) -> bool:
-    return text.strip(".,;:'-").lower() in first_names()
 
 
 def _namelike(texts: list[str]) -> bool:

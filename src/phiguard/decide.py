@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 from phiguard.config import Config
-from phiguard.lexicon import CaptionRules, caption_rules, first_names
+from phiguard.lexicon import CaptionRules, caption_rules, first_names, is_first_name
 from phiguard.models import Finding
 
 
@@ -56,7 +56,7 @@ def _name_like(f: Finding) -> bool:
         return False
     if len([w for w in words if len(w) > 1]) >= 2 or "+record" in f.source:
         return True
-    return bool(words) and words[0].lower() in first_names()
+    return bool(words) and is_first_name(words[0])
 
 
 # "J. Collier", "Danielle H.": an initial with its stop beside a name is how lists and

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from phiguard.analyze import OcrText
-from phiguard.lexicon import first_names, layout_cues
+from phiguard.lexicon import is_first_name, layout_cues
 from phiguard.models import Box, Finding, Word
 from phiguard.ocr import Block
 
@@ -151,7 +151,7 @@ def looks_tabular(text: str, cued: bool = False) -> bool:
     kinds = sum(len(values) >= REPEATS for values in found.values())
     names = [n for n in found["name"] if not _CALENDAR.match(n)]
     listed = set(_LISTED_NAME.findall(text)) | set(names)
-    listed |= {w for w in _CAPITALISED.findall(text) if w.lower() in first_names()}
+    listed |= {w for w in _CAPITALISED.findall(text) if is_first_name(w)}
     listed = {n for n in listed if not _CALENDAR.match(n)}  # "May", "June" are months here
     return kinds >= 2 or (cued and len(names) >= REPEATS - 1) or len(listed) >= LISTED_NAMES
 

@@ -57,6 +57,12 @@ def first_names() -> frozenset[str]:
     return frozenset(s for s in lines if s and not s.startswith("#"))
 
 
+def is_first_name(word: str) -> bool:
+    """Whether a word, less the punctuation a list puts round it ("Karen,"), is a known
+    first name. The one test of it: recognizers, layout, columns and decide ask it."""
+    return word.strip(".,;:'-").lower() in first_names()
+
+
 @dataclass(frozen=True)
 class LayoutCues:
     """Label words of a patient record (see layout_cues.yaml)."""

@@ -15,7 +15,7 @@ import numpy as np
 
 from phiguard.analyze import OcrText
 from phiguard.layout import LOW_CONF, NOISE_CONF, read_as_noise  # below LOW_CONF: a guess
-from phiguard.lexicon import caption_rules, first_names
+from phiguard.lexicon import caption_rules, first_names, is_first_name
 from phiguard.models import Finding
 from phiguard.ocr import Block
 
@@ -158,7 +158,7 @@ _TITLED = re.compile(r"(?:Dr|Mr|Mrs|Ms|Mx)\.?\s+[A-Z][A-Za-z'-]+")
 
 def _titled_or_first_name(text: str) -> bool:
     """A title before it ("Mrs Daltoo") or a known first name among its words."""
-    return bool(_TITLED.match(text)) or any(t.lower() in first_names() for t in _tokens(text))
+    return bool(_TITLED.match(text)) or any(is_first_name(t) for t in _tokens(text))
 
 
 def _name_shaped(text: str) -> bool:

@@ -20,7 +20,7 @@ from presidio_analyzer import EntityRecognizer, PatternRecognizer
 
 # Re-exported: the folder is found in config.py, which the CLI imports without Presidio.
 from phiguard.config import default_recognizers_dir as default_recognizers_dir
-from phiguard.lexicon import first_names
+from phiguard.lexicon import is_first_name
 
 # Keys Presidio's PatternRecognizer.from_dict understands, and phiguard's extras.
 PRESIDIO_KEYS = frozenset(
@@ -55,7 +55,7 @@ def mbi_layout_ok(text: str) -> bool:
 def starts_with_first_name(text: str) -> bool:
     """The match's first word is a known first name ("Vickie R", not "Room B")."""
     words = text.split()
-    return bool(words) and words[0].lower() in first_names()
+    return bool(words) and is_first_name(words[0])
 
 
 # A validator sees the matched text and says whether it can be the real thing.
