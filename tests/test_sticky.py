@@ -205,3 +205,20 @@ def test_a_note_is_read_only_where_its_words_cover_its_ink() -> None:
     below = Word("bramirez", Box(18, 58, 164, 14), 40.0, 1)
     assert not _all_read(gray, writing, [top])
     assert _all_read(gray, writing, [top, below])
+
+
+def test_a_name_and_a_number_to_call_on_a_note_are_lifted_and_a_reminder_is_not() -> None:
+    """A titled name or a phone number alone is weak (a poster's "Dr. Lee", a hospital's
+    own number); on a note they are somebody's contact (seed 89 photo_023)."""
+    cfg = Config(faces="ignore")
+    photo = _photo(_note(["CALL MRS. BARNETT", "908-541-0668"], 17, 0), angle=3)
+    found = {f.entity_type: f.text for f in scan_image(photo, engine(), cfg, "n.png").findings}
+    assert found.get("PERSON") == "MRS. BARNETT" and found.get("PHONE_NUMBER"), found
+    reminder = _photo(_note(["Snacks", "Friday"], 24, 0), angle=3)
+    kinds = {f.entity_type for f in scan_image(reminder, engine(), cfg, "r.png").findings}
+    assert not kinds & {"PERSON", "PHONE_NUMBER", "DATE"}, kinds
+    on_a_wall = _wall()
+    font = ImageFont.truetype(FONT, 30)
+    ImageDraw.Draw(on_a_wall).text((100, 100), "CALL MRS. BARNETT  908-541-0668", font=font,
+                                   fill=(20, 20, 40))  # fmt: skip
+    assert scan_image(on_a_wall, engine(), cfg, "w.png").findings == ()

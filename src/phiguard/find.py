@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
 from PIL import Image, ImageOps
 
 from phiguard import layout, notes
@@ -26,10 +27,11 @@ from phiguard.decide import decide, deny_list_findings, first_name_candidates
 from phiguard.engine import Engine
 from phiguard.known import known_findings
 from phiguard.mirror import looks_mirrored, unmirror
-from phiguard.models import Finding, Word
-from phiguard.ocr import Block, OcrOptions, ocr_words, read_blocks
+from phiguard.models import Box, Finding, Word
+from phiguard.ocr import Block, OcrOptions, ocr_words, read_blocks, uses_pp_ocr
 from phiguard.phototext import birth_dates, doubt_ocr_names, guesses, one_block_names
 from phiguard.post import combinations_in_photo
+from phiguard.stamps import stamp_words
 
 Adjust = Callable[[list[Finding]], list[Finding]]
 
@@ -84,34 +86,38 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
     from phiguard.codes import find_codes, not_words
     from phiguard.columns import column_findings
     from phiguard.faces import detect_faces
-    from phiguard.sticky import note_findings
+    from phiguard.sticky import note_findings, writing_on_notes
 
-    # Faces and codes are looked for while the text is read (Tesseract's C API and
-    # onnxruntime release the GIL): on a photo checked on its own, their ~0.1-0.2 s then
-    # costs little wall time.
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # Faces, codes and sticky notes are looked for while the text is read (Tesseract's C
+    # API, onnxruntime and OpenCV release the GIL): on a photo checked on its own, their
+    # ~0.1-0.2 s then costs little wall time.
+    with ThreadPoolExecutor(max_workers=3) as pool:
         faces = (
             pool.submit(detect_faces, image, config.threshold("FACE"))
             if config.faces != "ignore"
             else None
         )
         codes = pool.submit(find_codes, image)
-        found, blocks, recs = _read_text(image, engine, config)
+        on_notes = pool.submit(writing_on_notes, np.asarray(image.convert("RGB")))
+        found, blocks, recs = _read_text(image, engine, config, on_notes.result)
         found_codes = not_words(codes.result(), blocks)
         objects = found_codes + layout.block_findings(recs, found_codes)
         objects += layout.noise_findings(blocks, recs)
         objects += column_findings(blocks, recs, found, image.size)
         objects += notes.credential_lines(blocks, found)
         kept = [f for f in found + objects if f.entity_type in config.entities]
-        objects += note_findings(image, blocks, blur=any(config.blurs(f.entity_type) for f in kept))
+        blur = any(config.blurs(f.entity_type) for f in kept)
+        objects += note_findings(image, blocks, blur, on_notes.result())
         found += [f for f in objects if f.entity_type in config.entities]
         return found + (faces.result() if faces else [])
 
 
 def _read_text(
-    image: Image.Image, engine: Engine, config: Config
+    image: Image.Image, engine: Engine, config: Config, on_notes: Callable[[], list[Box]]
 ) -> tuple[list[Finding], list[Block], list[layout.Record]]:
-    """Text findings of a photo, its blocks, and the blocks that look like a record."""
+    """Text findings of a photo, its blocks, and the blocks that look like a record
+    (`on_notes`: the writing on its sticky notes, which lifts weak values as a record
+    does)."""
     opts = OcrOptions(lang=config.ocr_lang, engine=config.ocr_engine)
     blocks = read_blocks(image, opts)
     words = [w for b in blocks for w in b.words]
@@ -121,15 +127,30 @@ def _read_text(
     # On a census board names stand alone ("Michelle", "COURTNEY"): first names from the
     # census list are weak candidates that only a record block lifts over the threshold.
     def adjust(cands: list[Finding]) -> list[Finding]:
-        names = first_name_candidates(title_caps(ocr.text), "ocr") if recs else []
+        notes = on_notes()
+        names = first_name_candidates(title_caps(ocr.text), "ocr") if recs or notes else []
         cands = one_block_names(cands, blocks, ocr)
         cands = birth_dates(doubt_ocr_names(cands, guesses(blocks, ocr)))
         return layout.boost(cands + [replace(f, text=ocr.text[f.start : f.end]) for f in names],
-                            ocr, recs)  # fmt: skip
+                            ocr, recs, notes)  # fmt: skip
 
     found = locate(find_in_text(ocr.text, engine, config, "ocr", adjust), ocr)
     if looks_mirrored(words):  # a selfie's mirrored sign: read it right too
         flipped = ocr_words(ImageOps.mirror(image), opts)
         found += unmirror(_find_in_words(flipped, engine, config), image.width)
+    found += _stamps(image, recs, words, engine, config)
     found = merge_duplicates(found) + combinations_in_photo(ocr, config.post_terms)
     return found, blocks, recs
+
+
+def _stamps(image: Image.Image, recs: list[layout.Record], words: list[Word], engine: Engine,
+            config: Config) -> list[Finding]:  # fmt: skip
+    """Markings stamped in coloured ink on a record (stamps.py). Only the markings: the
+    record's other coloured text was read with the rest."""
+    if not recs or not uses_pp_ocr(OcrOptions(lang=config.ocr_lang, engine=config.ocr_engine)):
+        return []
+    base = 1 + max((w.line for w in words), default=0)
+    read = [w.box for w in words]
+    inked = stamp_words(np.asarray(image.convert("RGB")), [r.box for r in recs], read, base)
+    found = _find_in_words(inked, engine, config) if inked else []
+    return [f for f in found if f.entity_type == "CONFIDENTIAL_MARKING"]

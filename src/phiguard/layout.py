@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -25,6 +26,10 @@ from phiguard.ocr import Block
 # date (0.3), a "Last, First" name without a label (0.2) all pass their threshold.
 BOOSTED = frozenset({"MRN", "DATE", "PERSON", "ACCOUNT_NUMBER", "HEALTH_PLAN_ID",
                      "PHONE_NUMBER", "AGE_OVER_89", "STREET_ADDRESS"})  # fmt: skip
+# On a sticky note only a phone number and a titled name are lifted (by recognizer):
+# spaCy's guesses ("ORDER GLOVES") and lone first names ("Thu") on a memo, or a date
+# ("Fire drill Thu"), are no one's record.
+NOTE_LIFTED = ("PhoneRecognizer", "PhoneShapeRecognizer", "TitledNameRecognizer")
 FLOOR = 0.15
 BOOST = 0.4
 LOW_CONF = 55  # Tesseract's word confidence below which a word is a guess
@@ -197,23 +202,31 @@ def records(blocks: list[Block]) -> list[Record]:
     return out
 
 
-def boost(cands: list[Finding], ocr: OcrText, recs: list[Record]) -> list[Finding]:
-    """Lift weak candidates that lie inside a record (by position: any reading counts)."""
-    if not recs:
+def boost(
+    cands: list[Finding], ocr: OcrText, recs: list[Record], notes: Sequence[Box] = ()
+) -> list[Finding]:
+    """Lift weak candidates that lie inside a record (by position: any reading counts),
+    or a phone number or titled name in the writing on a sticky note (`notes`): a note
+    is somebody's scribble, and "CALL MRS. BARNETT" over a phone number on one is a
+    patient's contact, where the same words on a poster would be staff."""
+    if not recs and not notes:
         return cands
     out = []
     for f in cands:
-        if f.entity_type in BOOSTED and f.score >= FLOOR and _inside(f, ocr, recs):
-            f = replace(f, score=round(min(1.0, f.score + BOOST), 3), source=f.source + "+record")
+        if f.entity_type in BOOSTED and f.score >= FLOOR:
+            noted = f.source.endswith(NOTE_LIFTED) and _inside(f, ocr, notes)
+            tag = "+record" if _inside(f, ocr, [r.box for r in recs]) else "+note" * noted
+            if tag:
+                f = replace(f, score=round(min(1.0, f.score + BOOST), 3), source=f.source + tag)
         out.append(f)
     return out
 
 
-def _inside(f: Finding, ocr: OcrText, recs: list[Record]) -> bool:
+def _inside(f: Finding, ocr: OcrText, areas: Sequence[Box]) -> bool:
     if f.start is None or f.end is None:
         return False
     boxes = [ocr.words[i].box for s, e, i in ocr.spans if s < f.end and e > f.start]
-    return bool(boxes) and all(any(b.centre_in(r.box) for r in recs) for b in boxes)
+    return bool(boxes) and all(any(b.centre_in(a) for a in areas) for b in boxes)
 
 
 def block_findings(recs: list[Record], codes: list[Finding]) -> list[Finding]:

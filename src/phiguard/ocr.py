@@ -172,7 +172,7 @@ def read_blocks(image: Image.Image, opts: OcrOptions = OcrOptions()) -> list[Blo
     """
     gray = np.asarray(ImageOps.grayscale(image))
     regions = find_regions(gray)
-    if _deep(opts):
+    if uses_pp_ocr(opts):
         from phiguard import deepocr
         from phiguard.regions import regions_from_lines
 
@@ -244,7 +244,8 @@ def _check_tesseract(lang: str) -> None:
         raise OcrError(f"tesseract has no language data for {'+'.join(missing)}")
 
 
-def _deep(opts: OcrOptions) -> bool:
+def uses_pp_ocr(opts: OcrOptions) -> bool:
+    """Whether PP-OCR reads (installed, and not turned off for Tesseract alone)."""
     from phiguard import deepocr
 
     return opts.engine != "tesseract" and deepocr.available()
@@ -259,7 +260,7 @@ def _read_region(gray: np.ndarray, region: Region, opts: OcrOptions, base: int) 
     """
     from phiguard import deepocr
 
-    if _deep(opts):
+    if uses_pp_ocr(opts):
         words = deepocr.read_region(gray, region, base)
         if words or opts.engine == "deep":
             return words

@@ -47,7 +47,9 @@ READ_CONF = 80  # PP-OCR or Tesseract confidence of words read as ordinary text
 MAX_LABELS = 4  # short words (labels, an app's name) beside the codes of a login
 
 
-def note_findings(image: Image.Image, blocks: list[Block], blur: bool) -> list[Finding]:
+def note_findings(
+    image: Image.Image, blocks: list[Block], blur: bool, writings: list[Box] | None = None
+) -> list[Finding]:
     """Findings for the writing on each sticky note in the photo.
 
     A password-shaped word read on a note ("Summer24!") makes the writing a CREDENTIAL,
@@ -57,13 +59,14 @@ def note_findings(image: Image.Image, blocks: list[Block], blur: bool) -> list[F
     read as plain words is STICKY_NOTE (blurred) when `blur`, that is when the photo is
     being redacted anyway (a chart, a name, a wristband in it); in a photo otherwise
     clean it is NEEDS_REVIEW: a person looks, and a reminder ("Huddle 2pm") is not
-    blurred out of an innocent photo.
+    blurred out of an innocent photo. `writings`: writing_on_notes's boxes, if the
+    caller has them already.
     """
     words = [w for b in blocks for w in b.words]
     rgb = np.asarray(image.convert("RGB"))
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     out = []
-    for writing in writing_on_notes(rgb, gray):
+    for writing in writing_on_notes(rgb, gray) if writings is None else writings:
         inside = [w for w in words if w.box.centre_in(writing)]
         secret = next((w.text for w in inside if _PASSWORD.fullmatch(w.text.strip())), None)
         if secret or _login_pair(inside) or _labelled(inside):
