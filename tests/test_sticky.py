@@ -222,3 +222,12 @@ def test_a_name_and_a_number_to_call_on_a_note_are_lifted_and_a_reminder_is_not(
     ImageDraw.Draw(on_a_wall).text((100, 100), "CALL MRS. BARNETT  908-541-0668", font=font,
                                    fill=(20, 20, 40))  # fmt: skip
     assert scan_image(on_a_wall, engine(), cfg, "w.png").findings == ()
+
+
+def test_a_close_up_note_is_a_note_and_a_big_pastel_poster_is_not() -> None:
+    """Up to 15% of the photo any about-square patch; a close-up up to 30% only when
+    nearly square, as a note is and a poster (A4 0.71, letter 0.77) is not."""
+    note = _note(["epic login", "jsmith / Tr0ub4dor!"], 12, 0).resize((470, 470))
+    assert len(writing_on_notes(np.asarray(_photo(note, angle=3, at=(300, 150))))) == 1
+    poster = _note(["Flu shots", "for staff"], 12, 0).resize((400, 520))
+    assert writing_on_notes(np.asarray(_photo(poster, angle=3, at=(300, 150)))) == []

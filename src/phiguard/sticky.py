@@ -31,6 +31,11 @@ HUE_STEP = 10
 # photo was reported clean).
 PAPER_FLOORS = ((40, 160), (40, 215), (65, 160), (40, 120))
 AREA = (0.001, 0.15)  # share of the photo: a 55-px note 2,000 px away (0.1%) to a close-up (8%)
+# A close-up note fills up to 30% of the photo (seed 89's 20%: "LOCKBOX 3952", a name and
+# a phone number, reported clean). So big, only a nearly square one: a note is square and
+# seen close it is seen nearly head-on; the pastel posters that took 17-31% of clean
+# photos were 0.79-0.87 (A4 is 0.71, letter 0.77), the note 0.95.
+CLOSE_UP = (0.3, 0.92)  # (share of the photo, least side ratio)
 PAPER_SHARE = 0.8  # of the note's outline is paper of its colour (the rest is writing)
 SQUARE = 0.72  # its sides' ratio is at least this (a note is about square)
 # Its outline fills this share of its rotated bounding rectangle; a note seen in
@@ -114,7 +119,12 @@ def _notes_in(mask: np.ndarray, hsv: np.ndarray, gray: np.ndarray, centre: int,
     out = []
     for c in contours:
         area = cv2.contourArea(c) / mask.size
-        if AREA[0] <= area <= AREA[1] and _note_shaped(c) and _one_colour(hsv, paper, c, centre):
+        square = SQUARE if area <= AREA[1] else CLOSE_UP[1]
+        if (
+            AREA[0] <= area <= CLOSE_UP[0]
+            and _note_shaped(c, square)
+            and _one_colour(hsv, paper, c, centre)
+        ):
             box = _strokes(gray, (c / scale).astype(np.int32))
             if box is not None:
                 out.append(box)
@@ -129,9 +139,9 @@ def _distinct(boxes: list[Box]) -> list[Box]:
     return out
 
 
-def _note_shaped(c: np.ndarray) -> bool:
+def _note_shaped(c: np.ndarray, square: float = SQUARE) -> bool:
     (_, _), (w, h), _ = cv2.minAreaRect(c)
-    if min(w, h) < SQUARE * max(w, h):
+    if min(w, h) < square * max(w, h):
         return False
     return bool(cv2.contourArea(cv2.convexHull(c)) >= FILLED * w * h)
 
