@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
@@ -91,6 +92,8 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
     # Faces, codes and sticky notes are looked for while the text is read (Tesseract's C
     # API, onnxruntime and OpenCV release the GIL): on a photo checked on its own, their
     # ~0.1-0.2 s then costs little wall time.
+    rgb = np.asarray(image.convert("RGB"))
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     with ThreadPoolExecutor(max_workers=3) as pool:
         faces = (
             pool.submit(detect_faces, image, config.threshold("FACE"))
@@ -98,8 +101,8 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
             else None
         )
         codes = pool.submit(find_codes, image)
-        on_notes = pool.submit(writing_on_notes, np.asarray(image.convert("RGB")))
-        found, blocks, recs = _read_text(image, engine, config, on_notes.result)
+        on_notes = pool.submit(writing_on_notes, rgb, gray)
+        found, blocks, recs = _read_text(image, rgb, engine, config, on_notes.result)
         found_codes = not_words(codes.result(), blocks)
         objects = found_codes + layout.block_findings(recs, found_codes)
         objects += layout.noise_findings(blocks, recs)
@@ -107,17 +110,18 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
         objects += notes.credential_lines(blocks, found)
         kept = [f for f in found + objects if f.entity_type in config.entities]
         blur = any(config.blurs(f.entity_type) for f in kept)
-        objects += note_findings(image, blocks, blur, on_notes.result())
+        objects += note_findings(gray, blocks, blur, on_notes.result())
         found += [f for f in objects if f.entity_type in config.entities]
         return found + (faces.result() if faces else [])
 
 
 def _read_text(
-    image: Image.Image, engine: Engine, config: Config, on_notes: Callable[[], list[Box]]
-) -> tuple[list[Finding], list[Block], list[layout.Record]]:
-    """Text findings of a photo, its blocks, and the blocks that look like a record
-    (`on_notes`: the writing on its sticky notes, which lifts weak values as a record
-    does)."""
+    image: Image.Image, rgb: np.ndarray, engine: Engine, config: Config,
+    on_notes: Callable[[], list[Box]],
+) -> tuple[list[Finding], list[Block], list[layout.Record]]:  # fmt: skip
+    """Text findings of a photo (`rgb`: its pixels), its blocks, and the blocks that look
+    like a record (`on_notes`: the writing on its sticky notes, which lifts weak values
+    as a record does)."""
     opts = OcrOptions(lang=config.ocr_lang, engine=config.ocr_engine)
     blocks = read_blocks(image, opts)
     words = [w for b in blocks for w in b.words]
@@ -138,19 +142,18 @@ def _read_text(
     if looks_mirrored(words):  # a selfie's mirrored sign: read it right too
         flipped = ocr_words(ImageOps.mirror(image), opts)
         found += unmirror(_find_in_words(flipped, engine, config), image.width)
-    found += _stamps(image, recs, words, engine, config)
+    if recs and uses_pp_ocr(opts):
+        found += _stamps(rgb, recs, words, engine, config)
     found = merge_duplicates(found) + combinations_in_photo(ocr, config.post_terms)
     return found, blocks, recs
 
 
-def _stamps(image: Image.Image, recs: list[layout.Record], words: list[Word], engine: Engine,
+def _stamps(rgb: np.ndarray, recs: list[layout.Record], words: list[Word], engine: Engine,
             config: Config) -> list[Finding]:  # fmt: skip
-    """Markings stamped in coloured ink on a record (stamps.py). Only the markings: the
-    record's other coloured text was read with the rest."""
-    if not recs or not uses_pp_ocr(OcrOptions(lang=config.ocr_lang, engine=config.ocr_engine)):
-        return []
+    """Markings stamped in coloured ink on a record (stamps.py; PP-OCR reads them). Only
+    the markings: the record's other coloured text was read with the rest."""
     base = 1 + max((w.line for w in words), default=0)
     read = [w.box for w in words]
-    inked = stamp_words(np.asarray(image.convert("RGB")), [r.box for r in recs], read, base)
+    inked = stamp_words(rgb, [r.box for r in recs], read, base)
     found = _find_in_words(inked, engine, config) if inked else []
     return [f for f in found if f.entity_type == "CONFIDENTIAL_MARKING"]

@@ -211,15 +211,20 @@ def boost(
     patient's contact, where the same words on a poster would be staff."""
     if not recs and not notes:
         return cands
+    areas = [r.box for r in recs]
     out = []
     for f in cands:
-        if f.entity_type in BOOSTED and f.score >= FLOOR:
-            noted = f.source.endswith(NOTE_LIFTED) and _inside(f, ocr, notes)
-            tag = "+record" if _inside(f, ocr, [r.box for r in recs]) else "+note" * noted
-            if tag:
-                f = replace(f, score=round(min(1.0, f.score + BOOST), 3), source=f.source + tag)
+        weak = f.entity_type in BOOSTED and f.score >= FLOOR
+        if weak and _inside(f, ocr, areas):
+            f = _lifted(f, "+record")
+        elif weak and f.source.endswith(NOTE_LIFTED) and _inside(f, ocr, notes):
+            f = _lifted(f, "+note")
         out.append(f)
     return out
+
+
+def _lifted(f: Finding, why: str) -> Finding:
+    return replace(f, score=round(min(1.0, f.score + BOOST), 3), source=f.source + why)
 
 
 def _inside(f: Finding, ocr: OcrText, areas: Sequence[Box]) -> bool:

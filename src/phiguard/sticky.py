@@ -15,7 +15,6 @@ import re
 
 import cv2
 import numpy as np
-from PIL import Image
 
 from phiguard.models import Box, Finding, Word
 from phiguard.ocr import Block
@@ -53,7 +52,7 @@ MAX_LABELS = 4  # short words (labels, an app's name) beside the codes of a logi
 
 
 def note_findings(
-    image: Image.Image, blocks: list[Block], blur: bool, writings: list[Box] | None = None
+    gray: np.ndarray, blocks: list[Block], blur: bool, writings: list[Box]
 ) -> list[Finding]:
     """Findings for the writing on each sticky note in the photo.
 
@@ -64,14 +63,12 @@ def note_findings(
     read as plain words is STICKY_NOTE (blurred) when `blur`, that is when the photo is
     being redacted anyway (a chart, a name, a wristband in it); in a photo otherwise
     clean it is NEEDS_REVIEW: a person looks, and a reminder ("Huddle 2pm") is not
-    blurred out of an innocent photo. `writings`: writing_on_notes's boxes, if the
-    caller has them already.
+    blurred out of an innocent photo. `gray`: the photo in grayscale; `writings`: the
+    notes' writing (writing_on_notes).
     """
     words = [w for b in blocks for w in b.words]
-    rgb = np.asarray(image.convert("RGB"))
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     out = []
-    for writing in writing_on_notes(rgb, gray) if writings is None else writings:
+    for writing in writings:
         inside = [w for w in words if w.box.centre_in(writing)]
         secret = next((w.text for w in inside if _PASSWORD.fullmatch(w.text.strip())), None)
         if secret or _login_pair(inside) or _labelled(inside):
