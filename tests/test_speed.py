@@ -66,12 +66,14 @@ def _die(path: str, engine: object, config: Config) -> Checked:
     return Checked(FileReport(path=path, kind="image", verdict="clean"))
 
 
-def test_a_dead_worker_fails_closed_and_the_rest_goes_on(
-    photos: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Workers fork from here: a stub engine keeps the test about the pool, not spaCy.
-    monkeypatch.setattr(parallel, "build_engine", lambda config: None)
-    got = list(run_files(_die, photos, Config(), jobs=2, on_crash=crashed))
+def _no_engine(config: Config) -> None:
+    return None
+
+
+def test_a_dead_worker_fails_closed_and_the_rest_goes_on(photos: list[str]) -> None:
+    # A stub engine keeps the test about the pool, not spaCy (each new pool's spawned
+    # workers would build one, about 10 s in all).
+    got = list(run_files(_die, photos, Config(), jobs=2, on_crash=crashed, build=_no_engine))
     assert [c.report.path for c in got] == photos
     by_name = {Path(c.report.path).name: c.report for c in got}
     assert by_name["p1.png"].verdict == "error"
@@ -211,7 +213,7 @@ def test_tesseract_api_reads_what_the_command_reads() -> None:
 def test_jobs_default_is_every_core(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[int] = []
 
-    def pooled(job, paths, config, jobs, lookup, on_crash):  # type: ignore[no-untyped-def]
+    def pooled(job, paths, config, jobs, lookup, on_crash, build):  # type: ignore[no-untyped-def]
         seen.append(jobs)
         return iter(())
 

@@ -9,6 +9,7 @@ dropped inside the worker; only reports travel back.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sized
@@ -28,10 +29,21 @@ Lookup = Callable[[str], Any]
 # Turns a worker crash (the pool broke: a segfault, the OOM killer) into a result, so
 # the file is reported as an error and the rest goes on.
 OnCrash = Callable[[str, BaseException], Any]
+# Builds a worker's engine (build_engine; a test's stub). A module-level function, as it
+# travels to the worker by name.
+Build = Callable[[Config], Engine]
 
 # Files in flight per worker: enough to keep every core busy, few enough that a huge
 # folder never queues up in memory.
 WINDOW_PER_JOB = 3
+
+# Workers start as fresh interpreters ("spawn"), never as forks of this process: this
+# process may already run ONNX Runtime and OpenMP thread pools (a test run, a library
+# caller that checked a file itself), and a mutex one of their threads holds at fork time stays
+# locked for ever in the child. One CI run hung that way. A spawned worker also sees
+# this process's environment as it is now (PHIGUARD_OCR_RUNTIME, PHIGUARD_DEBUG),
+# which a long-lived fork server would not. Measured cost: BENCHMARKS.md, "Speed".
+START_METHOD = "spawn"
 
 # Per-worker-process state: a worker process has no caller to pass the engine in, so
 # this holder is its stand-in. The engine is built on the first file, not at start-up.
@@ -45,19 +57,20 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def worker_engine(config: Config) -> Engine:
+def worker_engine(config: Config, build: Build | None = None) -> Engine:
     """This process's engine for `config`, built once (pool workers, Dask workers)."""
-    if _WORKER.get("config") != config:
+    build = build or build_engine
+    if _WORKER.get("key") != (config, build):
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         os.environ["PHIGUARD_POOL_WORKER"] = "1"  # one ONNX thread each (deepocr.py)
-        _WORKER.update(config=config, engine=build_engine(config))
+        _WORKER.update(key=(config, build), engine=build(config))
     engine: Engine = _WORKER["engine"]
     return engine
 
 
-def run_one(job: Job, path: str, config: Config) -> Any:
+def run_one(job: Job, path: str, config: Config, build: Build | None = None) -> Any:
     """The task every worker runs: one file with this process's engine."""
-    return job(path, worker_engine(config), config)
+    return job(path, worker_engine(config, build), config)
 
 
 def run_files(
@@ -68,11 +81,14 @@ def run_files(
     engine: Engine | None = None,
     lookup: Lookup | None = None,
     on_crash: OnCrash | None = None,
+    build: Build | None = None,
 ) -> Iterator[Any]:
     """Yield `job(path, engine, config)` for each path, in order, using `jobs` processes.
 
     `lookup(path)` may answer a file without checking it (the result cache); an engine
-    is only built once some file needs one. `jobs` 0: one per core.
+    is only built once some file needs one. `jobs` 0: one per core. Workers are spawned
+    interpreters, so a script that calls this with `jobs` > 1 needs the usual
+    `if __name__ == "__main__":` guard.
     """
     jobs = jobs if jobs > 0 else default_jobs()
     if jobs > 1 and isinstance(paths, Sized):
@@ -80,20 +96,25 @@ def run_files(
         if STDIN in paths:
             jobs = 1  # a pool worker's stdin is /dev/null: only this process can read it
     if jobs <= 1:
-        yield from _serial(job, paths, config, engine, lookup)
+        yield from _serial(job, paths, config, engine, lookup, build)
     else:
-        yield from _pooled(job, paths, config, jobs, lookup, on_crash)
+        yield from _pooled(job, paths, config, jobs, lookup, on_crash, build)
 
 
 def _serial(
-    job: Job, paths: Iterable[str], config: Config, engine: Engine | None, lookup: Lookup | None
+    job: Job,
+    paths: Iterable[str],
+    config: Config,
+    engine: Engine | None,
+    lookup: Lookup | None,
+    build: Build | None,
 ) -> Iterator[Any]:
     for p in paths:
         hit = lookup(p) if lookup else None
         if hit is not None:
             yield hit
             continue
-        engine = engine or build_engine(config)
+        engine = engine or (build or build_engine)(config)
         yield job(p, engine, config)
 
 
@@ -104,6 +125,7 @@ def _pooled(
     jobs: int,
     lookup: Lookup | None,
     on_crash: OnCrash | None,
+    build: Build | None,
 ) -> Iterator[Any]:
     pending: deque[tuple[str, Future[Any]]] = deque()
     pools: list[ProcessPoolExecutor] = []  # the live one is last
@@ -113,8 +135,9 @@ def _pooled(
         if not pools or _broken(pools[-1]):
             if pools:
                 pools[-1].shutdown(wait=False)
-            pools.append(ProcessPoolExecutor(max_workers=jobs))
-        return pools[-1].submit(run_one, job, path, config)
+            ctx = multiprocessing.get_context(START_METHOD)
+            pools.append(ProcessPoolExecutor(max_workers=jobs, mp_context=ctx))
+        return pools[-1].submit(run_one, job, path, config, build)
 
     try:
         for p in paths:
