@@ -49,6 +49,11 @@ def test_clean_captions_raise_no_alarm(text: str) -> None:
         ("Grateful patient Margarita wrote us a letter. Thank you, Margarita!", "Margarita"),
         ("Mrs. Lewis finished chemo on 4-22-26 and brought cupcakes!", "4-22-26"),
         ("When Tina came to our ER on Dec. 11, her heart had stopped.", "Dec. 11"),
+        (
+            "When Dustin came to our ER, his heart had stopped. Today he came back to hug the "
+            "nurses who saved his life.",
+            "Dustin",
+        ),
         ("Mr. Rowe turned 101 this week while recovering on our ortho unit.", "101"),
         ("Welcome baby Liam, born 6/14/2025 at 7 lbs 2 oz!", "6/14/2025"),
     ],
@@ -56,6 +61,19 @@ def test_clean_captions_raise_no_alarm(text: str) -> None:
 def test_patient_captions_are_flagged(text: str, value: str) -> None:
     found = [t for _, t in flagged(text)]
     assert any(value in t for t in found), found
+
+
+def test_a_first_name_after_a_sentences_first_word_or_on_the_next_line_is_a_candidate() -> None:
+    from phiguard.decide import first_name_candidates
+
+    def names(text: str) -> list[str]:
+        return [f.text for f in first_name_candidates(text)]
+
+    assert names("When Dustin came in") == ["Dustin"]  # "When Dustin" is no name
+    assert names("Harles\nEmily\nRenal") == ["Emily"]  # a board's cells, one a line
+    assert names("Emily\nRenal") == ["Emily"]  # never a pair across two lines
+    assert names("Meet Bernardo Hayden.") == ["Bernardo Hayden"]
+    assert names("Thanks to Nayeli Nolan") == []  # a surname that is also a first name
 
 
 def test_repeated_name_is_flagged_everywhere() -> None:

@@ -149,9 +149,12 @@ def deny_list_findings(text: str, config: Config, source: str = "text") -> list[
 PATIENT_SCORE = 0.75
 STAFF_FACTOR = 0.5
 FIRST_NAME_SCORE = 0.5  # a listed first name alone is a candidate, not a finding
+# The surname on the same line only: on a photo the next line is another cell ("Emily"
+# over "Renal"), and a pair across two lines drew one box round both.
 _CAP_NAME = re.compile(
-    r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)?\b"
+    r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:[ \t]+(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)?\b"
 )
+_STARTS = re.compile(r"(?:^|[.!?\n])[ \t]*$")  # what comes before a sentence's first word
 _ABBREV = re.compile(r"\b(?:dr|mr|mrs|ms|mx|st|jr|sr|rev|prof|pt|no|vs)\.$", re.IGNORECASE)
 
 
@@ -161,15 +164,22 @@ def first_name_candidates(text: str, source: str = "text") -> list[Finding]:
     spaCy's small model misses many lone first names ("Aida is heading home!"); these
     candidates stay under the PERSON threshold unless the caption tells a patient's story.
     """
-    names, out = first_names(), []
-    for m in _CAP_NAME.finditer(text):
+    names, out, pos = first_names(), [], 0
+    while m := _CAP_NAME.search(text, pos):
         words = m.group(0).split()
+        pos = m.start() + len(words[0])
         if words[0].lower() not in names:
+            # A sentence's or a line's first word, capitalised as such, may stand before
+            # a name ("When Dustin came"); elsewhere the next word is a surname ("Nayeli
+            # Nolan"), and the pair is spaCy's to judge.
+            if not _STARTS.search(text[max(0, m.start() - 4) : m.start()]):
+                pos = m.end()
             continue
         end = m.end() if len(words) > 1 and words[1].lower() not in caption_rules().not_name_words \
-            else m.start() + len(words[0])  # fmt: skip
+            else pos  # fmt: skip
         out.append(Finding("PERSON", FIRST_NAME_SCORE, text[m.start() : end], m.start(), end,
                            source=f"{source}:FirstNameList"))  # fmt: skip
+        pos = end
     return out
 
 
