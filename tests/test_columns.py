@@ -201,3 +201,23 @@ def test_an_initial_read_as_a_digit_keeps_a_cell_name_shaped() -> None:
     assert _namelike(["Justin", "8."]) and _namelike(["Donald 0."])
     assert not _namelike(["Bed", "3."]) and not _namelike(["8.", "Justin"])
     assert not _namelike(["Room 401"])
+
+
+def _staff_column(cells: list[str]) -> tuple[list[Finding], list[Word]]:
+    """A nurse column cut off from its board: the header, then one cell a row."""
+    words = [Word(t, Box(600, 300 + 90 * r, 16 * len(t), 40), 90.0, r)
+             for r, t in enumerate(["NURSE", *cells])]  # fmt: skip
+    block = Block(tuple(words), Region(Box.around(w.box for w in words), 40.0, 0.0, 200))
+    return column_findings([block], [], [], (2000, 1500)), words
+
+
+def test_a_nurse_column_of_first_names_is_blurred_with_no_record_around_it() -> None:
+    # The board's patient side is out of the photo; no cell is a finding (a first name
+    # alone is none), but two known first names under "NURSE" make a column of people,
+    # and its misread cells ("Pxul", "Biatthew") go with it.
+    found, words = _staff_column(["BENJAMIN", "Pxul", "Biatthew", "Thomas", "Javer"])
+    boxes = [b for f in found for b in f.boxes]
+    assert all(_covered(boxes, (w.box.x + w.box.w / 2, w.box.y + 20)) for w in words[1:])
+    # One known first name is not enough outside a record, nor misreads alone.
+    assert _staff_column(["BENJAMIN", "Pxul", "Biatthew", "Thxmas", "Javer"])[0] == []
+    assert _staff_column(["Benjarnn", "Pxul", "Biatthew", "Thxmas", "Javer"])[0] == []

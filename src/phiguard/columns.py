@@ -58,6 +58,7 @@ class Cell:
     value: bool  # shaped like a date or an ID ("125/1925", "811/28"), as a misread one is
     labelled: bool  # "MRN: 00731942": a form's field, its label at the margin, not a cell
     header: bool = False  # "RN", "Patient": the header of a column of people
+    first: bool = False  # starts with a known first name ("BENJAMIN", "Thomas")
 
 
 def column_findings(
@@ -156,7 +157,8 @@ def _cells(words: list[Word], phi: list[bool], angle: float, h: float,
     return [Cell(min(e[0] for e, *_ in r), max(e[1] for e, *_ in r),
                  min(e[2] for e, *_ in r), max(e[3] for e, *_ in r), any(p for *_, p in r),
                  _namelike([w.text for _, _, w, _ in r]), _valuelike([w.text for _, _, w, _ in r]),
-                 ":" in r[0][2].text, _norm(" ".join(w.text for _, _, w, _ in r)) in people)
+                 ":" in r[0][2].text, _norm(" ".join(w.text for _, _, w, _ in r)) in people,
+                 is_first_name(r[0][2].text))
             for r in rows]  # fmt: skip
 
 
@@ -193,7 +195,8 @@ def _shares(col: list[Cell], cols: list[list[Cell]]) -> bool:
 
 def _people_columns(cells: list[Cell], h: float, least: int) -> list[list[Cell]]:
     """Columns under a people header ("RN", "Patient") whose cells are mostly name-shaped,
-    `least` of them PHI."""
+    `least` of them PHI or a known first name: a nurse column of lone first names
+    ("BENJAMIN", "Thomas") is no record, and a first name alone is no finding."""
     out = []
     for head in (c for c in cells if c.header):
         below = [c for c in cells if abs(c.u0 - head.u0) < ALIGN * h and c.v0 > head.v1]
@@ -201,7 +204,7 @@ def _people_columns(cells: list[Cell], h: float, least: int) -> list[list[Cell]]
             continue
         at = float(np.median([c.u0 for c in below]))  # the cells' edge, not the header's
         col = [c for c in cells if abs(c.u0 - at) < ALIGN * h and c.v0 > head.v1]
-        named, phi = sum(c.phi or c.name for c in col), sum(c.phi for c in col)
+        named, phi = sum(c.phi or c.name for c in col), sum(c.phi or c.first for c in col)
         if len(col) >= MIN_CELLS and named >= NAMELIKE * len(col) and phi >= least:
             out.append(col)
     return out
