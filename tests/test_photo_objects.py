@@ -124,11 +124,20 @@ def test_a_label_glued_to_its_value_still_makes_a_record() -> None:
     assert [r.cues for r in records([band])] == [frozenset({"dob", "acct"})]
 
 
+def test_a_board_titled_patient_assignments_is_a_record() -> None:
+    # Seed 97: its "ATTENDING" header read "ATTENDRNO", its "DNR" "ONR"; the title says
+    # who looks after which bed.
+    board = _block([["PATIENT", "ASSIGNMENTS"], ["ROOM", "PATIENT", "NOTES"], ["415", "CS"]])
+    assert [r.cues for r in records([board])] == [frozenset({"patient", "assignments", "room"})]
+
+
 def test_a_long_label_word_read_with_one_letter_wrong_still_counts() -> None:
     # A census board in marker (seed 79): "Patient Assignments", "Rm", "Precautions"
     # read "Trecautions"; short cues and a last letter changed do not count.
     board = _block([["Patient", "issignments"], ["Rm", "928"], ["Trecautions", "droplet"]])
-    assert [r.cues for r in records([board])] == [frozenset({"patient", "rm", "precautions"})]
+    assert [r.cues for r in records([board])] == [
+        frozenset({"patient", "assignments", "rm", "precautions"})
+    ]
     dashboard = _block([["Discharges", "before", "noon"], ["Patient", "Room", "turnover"]])
     assert records([dashboard]) == []  # "discharges" is no misread "discharged"
 
