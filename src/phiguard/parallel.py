@@ -39,10 +39,11 @@ WINDOW_PER_JOB = 3
 
 # Workers start as fresh interpreters ("spawn"), never as forks of this process: this
 # process may already run ONNX Runtime and OpenMP thread pools (a test run, a library
-# caller that checked a file itself), and a mutex one of their threads holds at fork time stays
-# locked for ever in the child. One CI run hung that way. A spawned worker also sees
-# this process's environment as it is now (PHIGUARD_OCR_RUNTIME, PHIGUARD_DEBUG),
-# which a long-lived fork server would not. Measured cost: BENCHMARKS.md, "Speed".
+# caller that checked a file itself), and a mutex one of their threads holds at fork
+# time stays locked for ever in the child. One CI run hung that way. A spawned worker
+# also sees this process's environment as it is now (PHIGUARD_OCR_RUNTIME,
+# PHIGUARD_DEBUG), which a long-lived fork server would not. Measured cost:
+# BENCHMARKS.md, "Speed" (session 18).
 START_METHOD = "spawn"
 
 # Per-worker-process state: a worker process has no caller to pass the engine in, so
