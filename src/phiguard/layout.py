@@ -261,8 +261,7 @@ def noise_findings(blocks: list[Block], recs: list[Record]) -> list[Finding]:
     for b in blocks:
         if b.region is None or id(b) in held or not read_as_noise(b):
             continue
-        unsure = sum(w.conf < NOISE_CONF for w in b.words)
-        out.append(Finding("NEEDS_REVIEW", 0.6, f"text read as noise: {unsure} of "
+        out.append(Finding("NEEDS_REVIEW", 0.6, f"text read as noise: {_unsure(b)} of "
                            f"{len(b.words)} words unsure", boxes=(b.region.box,),
                            source="layout:noise"))  # fmt: skip
     return out
@@ -270,8 +269,11 @@ def noise_findings(blocks: list[Block], recs: list[Record]) -> list[Finding]:
 
 def read_as_noise(b: Block) -> bool:
     """Whether half or more of a block's words (at least NOISE_WORDS of them) are unsure."""
-    unsure = sum(w.conf < NOISE_CONF for w in b.words)
-    return len(b.words) >= NOISE_WORDS and unsure >= 0.5 * len(b.words)
+    return len(b.words) >= NOISE_WORDS and _unsure(b) >= 0.5 * len(b.words)
+
+
+def _unsure(b: Block) -> int:
+    return sum(w.conf < NOISE_CONF for w in b.words)
 
 
 def _near(code: Box, block: Box) -> bool:
