@@ -27,6 +27,7 @@ WINDOW = 11  # px: the neighbourhood over which bars must agree in direction
 MIN_SIDE = 28  # px: shorter "bars" are text strokes
 MIN_BARS = 7
 SAME_PROFILE = 0.6  # correlation of two parallel scans across the bars
+THIN_BARS = 6.0  # px from one bar to the next, at most, for bars a pixel or two wide
 # A linear code is about as long across its bars as they are tall or longer (0.97 and
 # more on 37 codes of eight corpora: a short code on a label, sheared); a bulletin
 # board's rows of cards made 0.70, a whiteboard's ruled rows 0.54.
@@ -220,8 +221,20 @@ def _looks_like_bars(g: np.ndarray, b: Box, inside: np.ndarray, th: float) -> bo
         return False
     before, mid, after = (g[y, x][keep] for x, y in (scan(-along), (xs, ys), scan(along)))
     bars = int((np.diff(np.sign(mid - mid.mean())) != 0).sum() // 2)
-    same = min(_corr(mid, before), _corr(mid, after))
+    # A code seen at an angle: its bars' direction can be a few degrees off (a 56 px
+    # wristband code, 3 degrees: 0.7 px between the scans, bars 1-2 px wide: 0.49). Where
+    # bars are that thin, the scans before and after are also tried shifted the opposite
+    # ways by up to a pixel, as turning the scan a little would. Not for wider bars, which
+    # lose little to the error: the stems of a big line of text passed so.
+    thin = keep.sum() / 2 <= THIN_BARS * max(bars, 1)  # two samples a pixel
+    same = max(min(_corr(*_shifted(mid, before, k)), _corr(*_shifted(mid, after, -k)))
+               for k in (range(-2, 3) if thin else (0,)))  # fmt: skip
     return bars >= MIN_BARS and (same >= SAME_PROFILE or bars >= 20)
+
+
+def _shifted(a: np.ndarray, b: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """`a` and `b` overlapped with `b` moved k samples along: the samples that meet."""
+    return a[max(0, k) : len(a) + min(0, k)], b[max(0, -k) : len(b) + min(0, -k)]
 
 
 def _corr(a: np.ndarray, b: np.ndarray) -> float:
