@@ -27,6 +27,13 @@ WINDOW = 11  # px: the neighbourhood over which bars must agree in direction
 MIN_SIDE = 28  # px: shorter "bars" are text strokes
 MIN_BARS = 7
 SAME_PROFILE = 0.6  # correlation of two parallel scans across the bars
+# Motion blur along a code's bars leaves them in gray swings of 20-40 levels round a
+# level far below the white label's (a wristband, seed 69): counted about the scan's
+# mean they were 2, about its running mean, outside a band of this many levels, 9. Only
+# where the scans along the bars are near copies (0.98 there; lines of text, 0.6-0.9),
+# as blur along the bars leaves them, and bars are long: over a 29 px area the scans lie
+# 6 px apart, and a stamp's slanted "ly" matched at 0.9.
+BLURRED, SMEARED = 6.0, 0.9
 THIN_BARS = 6.0  # px from one bar to the next, at most, for bars a pixel or two wide
 # A linear code is about as long across its bars as they are tall or longer (0.97 and
 # more on 37 codes of eight corpora: a short code on a label, sheared); a bulletin
@@ -220,7 +227,7 @@ def _looks_like_bars(g: np.ndarray, b: Box, inside: np.ndarray, th: float) -> bo
     if keep.sum() < 10:
         return False
     before, mid, after = (g[y, x][keep] for x, y in (scan(-along), (xs, ys), scan(along)))
-    bars = int((np.diff(np.sign(mid - mid.mean())) != 0).sum() // 2)
+    bars = _crossings(mid - mid.mean())
     # A code seen at an angle: its bars' direction can be a few degrees off (a 56 px
     # wristband code, 3 degrees: 0.7 px between the scans, bars 1-2 px wide: 0.49). Where
     # bars are that thin, the scans before and after are also tried shifted the opposite
@@ -229,7 +236,22 @@ def _looks_like_bars(g: np.ndarray, b: Box, inside: np.ndarray, th: float) -> bo
     thin = keep.sum() / 2 <= THIN_BARS * max(bars, 1)  # two samples a pixel
     same = max(min(_corr(*_shifted(mid, before, k)), _corr(*_shifted(mid, after, -k)))
                for k in (range(-2, 3) if thin else (0,)))  # fmt: skip
+    if bars < MIN_BARS and same >= SMEARED and min(b.w, b.h) >= 2 * MIN_SIDE:
+        bars = _crossings(mid - _running_mean(mid), BLURRED)
     return bars >= MIN_BARS and (same >= SAME_PROFILE or bars >= 20)
+
+
+def _crossings(dev: np.ndarray, dead: float = 0.0) -> int:
+    """Bars across a scan: swings from below to above its level and back, leaving out
+    deviations of no more than `dead` gray levels."""
+    signs = np.sign(dev[np.abs(dev) > dead])
+    return int((np.diff(signs) != 0).sum() // 2)
+
+
+def _running_mean(scan: np.ndarray, width: int = 12) -> np.ndarray:
+    """The scan's level over `width` samples (6 px) about each sample."""
+    padded = np.pad(scan, (width // 2, width - width // 2 - 1), mode="edge")
+    return np.convolve(padded, np.ones(width) / width, mode="valid")
 
 
 def _shifted(a: np.ndarray, b: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
