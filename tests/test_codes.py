@@ -234,3 +234,19 @@ def test_a_barcode_blurred_or_seen_at_an_angle_is_found(seed: int, index: int) -
     code = Box(int(min(xs)), int(min(ys)), int(max(xs) - min(xs)), int(max(ys) - min(ys)))
     found = [b for f in find_codes(photo) if f.entity_type == "BARCODE" for b in f.boxes]
     assert any(b.intersection(code) >= 0.9 * code.area for b in found), (found, code)
+
+
+@pytest.mark.parametrize("period", [4.0, 6.0])
+def test_woven_stripes_are_no_barcode(period: float) -> None:
+    # Scrubs and upholstery: fine parallel stripes 30 gray levels apart made "bars" on
+    # two corpus photos (seeds 11 and 31); printed bars are 120+ levels from their spaces.
+    photo = cluttered((1280, 960))
+    ys, xs = np.mgrid[0:200, 0:260].astype(float)
+    turn = np.radians(20.0)
+    phase = 2 * np.pi * (xs * np.cos(turn) + ys * np.sin(turn)) / period
+    noise = np.random.default_rng(3).normal(0, 3, phase.shape)
+    cloth = np.clip(170 + 15 * np.sign(np.sin(phase)) + noise, 0, 255)
+    rgb = np.stack([cloth * 0.8, cloth, cloth * 0.9], -1).astype(np.uint8)
+    photo.paste(Image.fromarray(rgb), (500, 380))
+    found = [f for f in find_codes(photographed(photo, 0.8)) if f.entity_type == "BARCODE"]
+    assert not found, found

@@ -51,6 +51,10 @@ _BIN_DEGREES = np.arange(181) + 0.5 - 90.0
 _NEAR_DIRECTION = [
     np.abs((_BIN_DEGREES - centre + 90.0) % 180.0 - 90.0) < DIRECTION_SPAN for centre in DIRECTIONS
 ]
+# Gray levels from a code's bars to its spaces, at least: printed bars are dark on
+# white, 123-250 levels apart across 21 corpora even blurred; the woven stripes of
+# scrubs and upholstery that made "bars" on two photos, 22-33.
+MIN_CONTRAST = 50
 WORD_CONF = 80  # a word read this surely is text, not bars
 
 
@@ -227,6 +231,9 @@ def _looks_like_bars(g: np.ndarray, b: Box, inside: np.ndarray, th: float) -> bo
     if keep.sum() < 10:
         return False
     before, mid, after = (g[y, x][keep] for x, y in (scan(-along), (xs, ys), scan(along)))
+    lo, hi = np.percentile(mid, (2, 98))
+    if hi - lo < MIN_CONTRAST:
+        return False
     bars = _crossings(mid - mid.mean())
     # A code seen at an angle: its bars' direction can be a few degrees off (a 56 px
     # wristband code, 3 degrees: 0.7 px between the scans, bars 1-2 px wide: 0.49). Where
