@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from phiguard.layout import Record, _neighbours, _norm
-from phiguard.lexicon import is_first_name, layout_cues
+from phiguard.lexicon import is_first_name, is_near_first_name, layout_cues
 from phiguard.models import Box, Finding, Word
 from phiguard.ocr import Block
 
@@ -58,7 +58,9 @@ class Cell:
     value: bool  # shaped like a date or an ID ("125/1925", "811/28"), as a misread one is
     labelled: bool  # "MRN: 00731942": a form's field, its label at the margin, not a cell
     header: bool = False  # "RN", "Patient": the header of a column of people
-    first: bool = False  # starts with a known first name ("BENJAMIN", "Thomas")
+    # Starts with a known first name ("BENJAMIN", "Thomas"), or one read a letter off
+    # ("Askley", "Michoel"): a board's marker is read so more often than not.
+    first: bool = False
 
 
 def column_findings(
@@ -158,7 +160,7 @@ def _cells(words: list[Word], phi: list[bool], angle: float, h: float,
                  min(e[2] for e, *_ in r), max(e[3] for e, *_ in r), any(p for *_, p in r),
                  _namelike([w.text for _, _, w, _ in r]), _valuelike([w.text for _, _, w, _ in r]),
                  ":" in r[0][2].text, _norm(" ".join(w.text for _, _, w, _ in r)) in people,
-                 is_first_name(r[0][2].text))
+                 is_near_first_name(r[0][2].text))
             for r in rows]  # fmt: skip
 
 
@@ -172,7 +174,11 @@ def _columns(cells: list[Cell], h: float, need: int) -> list[list[Cell]]:
         near = [c.u0 for c in cells if c.phi and abs(c.u0 - anchor.u0) < ALIGN * h]
         at = float(np.median(near))  # the column's edge: the PHI cells' own, not one's
         col = [c for c in cells if abs(c.u0 - at) < ALIGN * h]
-        phi, named = sum(c.phi for c in col), sum(c.phi or c.name for c in col)
+        # In a record a first name counts as a PHI cell: a nurse column read "Kevin",
+        # "Askley", "HELVIW" had one name found and its other cells misread.
+        in_record = need == MIN_PHI_CELLS
+        phi = sum(c.phi or (in_record and c.first) for c in col)
+        named = sum(c.phi or c.name for c in col)
         if phi < MIN_PHI_CELLS or len(col) < MIN_CELLS:
             continue
         if phi < need and named < need + 1:

@@ -63,6 +63,33 @@ def is_first_name(word: str) -> bool:
     return word.strip(".,;:'-").lower() in first_names()
 
 
+@functools.lru_cache(maxsize=1)
+def _one_off() -> tuple[frozenset[str], frozenset[str]]:
+    """Known first names of 5+ letters with one letter masked ("ash?ey"), and with one
+    letter left out ("ashey")."""
+    names = [n for n in first_names() if len(n) >= 5]
+    masked = {n[:i] + "?" + n[i + 1 :] for n in names for i in range(len(n))}
+    return frozenset(masked), frozenset(n[:i] + n[i + 1 :] for n in names for i in range(len(n)))
+
+
+def is_near_first_name(word: str) -> bool:
+    """Whether a capitalised word is a known first name, or one of 5+ letters read one
+    letter wrong or short ("Askley", "Cwistine", "Thoms").
+
+    Only a column's cells ask this (columns.py): anywhere in a record it matched
+    ordinary words by the hundred ("Renal", "Email", "Chart"), and no English word list
+    ships here to tell them apart.
+    """
+    raw = word.strip(".,;:'-")
+    w = raw.lower()
+    if w in first_names():
+        return True
+    if len(w) < 5 or not w.isalpha() or not raw[0].isupper():
+        return False
+    masked, short = _one_off()
+    return w in short or any(w[:i] + "?" + w[i + 1 :] in masked for i in range(len(w)))
+
+
 @dataclass(frozen=True)
 class LayoutCues:
     """Label words of a patient record (see layout_cues.yaml)."""
