@@ -73,8 +73,8 @@ def _one_off() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def is_near_first_name(word: str) -> bool:
-    """Whether a capitalised word is a known first name, or one of 5+ letters read one
-    letter wrong or short ("Askley", "Cwistine", "Thoms").
+    """Whether a word is a known first name, or a capitalised one of 5+ letters that is
+    one read a letter wrong or short ("Askley", "Cwistine", "Thoms").
 
     Only a column's cells ask this (columns.py): anywhere in a record it matched
     ordinary words by the hundred ("Renal", "Email", "Chart"), and no English word list
