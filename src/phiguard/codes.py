@@ -240,7 +240,7 @@ def _looks_like_bars(g: np.ndarray, b: Box, inside: np.ndarray, th: float) -> bo
     # bars are that thin, the scans before and after are also tried shifted the opposite
     # ways by up to a pixel, as turning the scan a little would. Not for wider bars, which
     # lose little to the error: the stems of a big line of text passed so.
-    thin = keep.sum() / 2 <= THIN_BARS * max(bars, 1)  # two samples a pixel
+    thin = len(mid) / 2 <= THIN_BARS * max(bars, 1)  # two samples a pixel
     same = max(min(_corr(*_shifted(mid, before, k)), _corr(*_shifted(mid, after, -k)))
                for k in (range(-2, 3) if thin else (0,)))  # fmt: skip
     if bars < MIN_BARS and same >= SMEARED and min(b.w, b.h) >= 2 * MIN_SIDE:

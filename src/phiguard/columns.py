@@ -172,13 +172,13 @@ def _columns(cells: list[Cell], h: float, need: int) -> list[list[Cell]]:
     # A form's "Label: value" lines all start at its margin: a column of fields, each
     # flagged on its own, not a table (a whole chart form is blurred only with --strict).
     cells = [c for c in cells if not c.labelled]
+    in_record = need == MIN_PHI_CELLS
     for anchor in (c for c in cells if c.phi):
         near = [c.u0 for c in cells if c.phi and abs(c.u0 - anchor.u0) < ALIGN * h]
         at = float(np.median(near))  # the column's edge: the PHI cells' own, not one's
         col = [c for c in cells if abs(c.u0 - at) < ALIGN * h]
         # In a record a first name counts as a PHI cell: a nurse column read "Kevin",
         # "Askley", "HELVIW" had one name found and its other cells misread.
-        in_record = need == MIN_PHI_CELLS
         phi = sum(c.phi or (in_record and c.first) for c in col)
         named = sum(c.phi or c.name for c in col)
         if phi < MIN_PHI_CELLS or len(col) < MIN_CELLS:
@@ -190,7 +190,7 @@ def _columns(cells: list[Cell], h: float, need: int) -> list[list[Cell]]:
         if not _shares(col, out):
             out.append(col)
     # On a record no cell need be read as PHI; elsewhere, as many as a record's column.
-    least = 0 if need == MIN_PHI_CELLS else MIN_PHI_CELLS
+    least = 0 if in_record else MIN_PHI_CELLS
     for col in _people_columns(cells, h, least):
         if not _shares(col, out):
             out.append(col)
