@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import cv2
 import numpy as np
 import pytest
 import segno
@@ -67,6 +68,50 @@ def test_small_blurred_qr_codes_are_found_by_shape(
     assert [f.source for f in found] == ["code:shape"], found
     assert found[0].boxes[0].intersection(where) >= 0.98 * where.area, (found, where)
     assert found[0].score == 0.9
+
+
+def smeared(img: Image.Image, length: int, degrees: float) -> Image.Image:
+    """Motion blur: each pixel averaged along a line `length` px long at `degrees`."""
+    kernel = np.zeros((length, length), np.float32)
+    centre, turn = (length - 1) / 2, np.radians(degrees)
+    for t in np.linspace(-centre, centre, 4 * length):
+        kernel[round(centre + t * np.sin(turn)), round(centre + t * np.cos(turn))] = 1
+    rgb = cv2.filter2D(np.asarray(img), -1, kernel / kernel.sum())
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, "JPEG", quality=85)
+    return Image.open(buf).convert("RGB")
+
+
+@pytest.mark.parametrize(("side", "degrees"), [(60, 20.0), (70, 160.0)])
+def test_a_qr_code_under_motion_blur_is_found_by_shape(side: int, degrees: float) -> None:
+    # A smear of two modules fills each finder's light ring along its path: no ring
+    # closes under the threshold, and zxing decodes nothing.
+    photo, where = small_qr("PID|0662006|SPENCER^HALEY|19530330", side, 8, 0.6)
+    found = qr_findings(smeared(photo, 5, degrees))
+    assert [f.source for f in found] == ["code:shape"], found
+    assert found[0].boxes[0].intersection(where) >= 0.95 * where.area, (found, where)
+
+
+@pytest.mark.parametrize(
+    ("seed", "index", "codes"),
+    [
+        (69, 27, 1),  # a discharge form's QR code under motion blur
+        (101, 31, 1),  # the same, and the form's blurred text made a Micro QR of one blob
+        (7, 22, 0),  # a patient list's small bold text: three dark blobs made a "code"
+        (63, 2, 0),  # the same on a census screen
+    ],
+)
+def test_bench_photos_under_motion_blur(seed: int, index: int, codes: int) -> None:
+    from bench.synth.corpus import make_photo
+
+    jpeg, rec = make_photo(seed, index)
+    quads = [v["quad"] for v in rec["values"] if v["kind"] == "QR"]
+    found = qr_findings(Image.open(io.BytesIO(jpeg)).convert("RGB"))
+    assert len(found) == codes == len(quads), found
+    for f, quad in zip(found, quads, strict=True):
+        xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+        code = Box(int(min(xs)), int(min(ys)), int(max(xs) - min(xs)), int(max(ys) - min(ys)))
+        assert f.boxes[0].intersection(code) >= 0.95 * code.area, (f, code)
 
 
 def test_a_qr_code_zxing_decodes_is_not_reported_twice() -> None:

@@ -12,7 +12,7 @@ Micro QR). Blur at 2-3 px a module wipes out timing patterns, so they are not as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 import cv2
@@ -25,6 +25,16 @@ OFFSET = 10  # gray levels below the local mean that count as dark
 MIN_HOLE = 3.0  # px: the light ring's inside (5 modules); smaller cores are gone in blur
 MAX_HOLE = 120.0  # px: bigger codes are zxing's
 FINDER_PROFILE = 0.6  # correlation with the 1:1:3:1:1 profile across both axes
+# Motion blur fills a finder's light ring along its path (a discharge form, seeds 69 and
+# 101): the core is left a solid dark blob, its profile 0.73-0.83 across the smear and
+# 0.33-0.44 along it. Such a blob is asked for the finder's profile across one side and
+# for this much of it along the other.
+SMEARED = 0.3
+SOLID = 0.6  # least share of dark pixels in a smeared core's bounding box
+# A smeared core is printed black: at most this share of its ring's gray (0.03-0.22 on
+# the codes of seeds 69 and 101; small bold text on screens, 0.66-0.85, made three-blob
+# "codes" of patient lists).
+DARK_CORE = 0.5
 QUIET = 0.6  # a quiet zone is this much of the way from the core's gray to the ring's
 BUSY = 0.25  # least share of dark (and of light) modules in a code's data
 PAD = 2  # modules around the code in the box
@@ -41,6 +51,7 @@ class Finder:
     b: tuple[float, float]
     core: float  # gray level of the dark core
     contrast: float  # light ring minus dark core, gray levels
+    smeared: bool = False  # found by its core alone (_smeared)
 
     @property
     def module(self) -> float:
@@ -59,6 +70,9 @@ def qr_shapes(gray: np.ndarray) -> list[tuple[Box, str]]:
         if quad is not None:
             out.append((_box(quad, gray), "QR"))
             used.update(trio)
+    # A smeared finder is only a dark blob with the profile across one side: three at the
+    # corners of a square code make one, fewer do not (blurred text made a Micro QR).
+    used.update(i for i, f in enumerate(finders) if f.smeared)
     # Blur can take one finder of three: two still make a code.
     for i, j in combinations([i for i in range(len(finders)) if i not in used], 2):
         if used.isdisjoint((i, j)) and (quad := _pair(gray, finders[i], finders[j])) is not None:
@@ -93,9 +107,13 @@ def find_finders(gray: np.ndarray) -> list[Finder]:
     if hier is None:
         return []
     parent = hier[0][:, 3]
+    found = [
+        _finder(gray, contours[int(parent[core])], contours[int(core)])
+        for core in np.flatnonzero((parent >= 0) & (parent[np.maximum(parent, 0)] >= 0))
+    ]
+    found += [_smeared(gray, bw, contours[int(i)]) for i in np.flatnonzero(hier[0][:, 2] < 0)]
     out: list[Finder] = []
-    for core in np.flatnonzero((parent >= 0) & (parent[np.maximum(parent, 0)] >= 0)):
-        f = _finder(gray, contours[int(parent[core])], contours[int(core)])
+    for f in found:
         if f and not any(np.hypot(f.c[0] - o.c[0], f.c[1] - o.c[1]) < 3 * o.module for o in out):
             out.append(f)
     return out
@@ -121,6 +139,22 @@ def _finder(gray: np.ndarray, hole: np.ndarray, core: np.ndarray) -> Finder | No
     return _fit_profile(gray, c, a, b)
 
 
+def _smeared(gray: np.ndarray, bw: np.ndarray, blob: np.ndarray) -> Finder | None:
+    """A finder whose light ring motion blur filled along one side: its core, a solid blob
+    3 modules across, with the finder's profile across the smear."""
+    x, y, w, h = cv2.boundingRect(blob)
+    if min(w, h) < 0.6 * MIN_HOLE or max(w, h) > 0.6 * MAX_HOLE or min(w, h) <= 0.5 * max(w, h):
+        return None
+    if bw[y : y + h, x : x + w].mean() < SOLID * 255:
+        return None
+    (cx, cy), (rw, rh), deg = cv2.minAreaRect(blob)
+    t = np.radians(deg)
+    a, b = np.array([np.cos(t), np.sin(t)]) * rw / 3, np.array([-np.sin(t), np.cos(t)]) * rh / 3
+    f = _fit_profile(gray, np.array([cx, cy]), a, b, SMEARED, (0.8, 0.9, 1.0, 1.1, 1.25))
+    dark = f is not None and f.core <= DARK_CORE * (f.core + f.contrast)
+    return replace(f, smeared=True) if f and dark else None
+
+
 def _corners(contour: np.ndarray) -> np.ndarray | None:
     """The four corners of a roughly quadrilateral contour, in order around it."""
     poly = cv2.approxPolyDP(contour, 0.08 * cv2.arcLength(contour, True), True)
@@ -133,17 +167,21 @@ _RUNS = np.repeat([1.0, 0.0, 1.0, 1.0, 1.0, 0.0, 1.0], 4)  # dark=1 over 7 modul
 _T = (np.arange(28) - 13.5) / 4
 
 
-def _fit_profile(gray: np.ndarray, c: np.ndarray, a: np.ndarray, b: np.ndarray) -> Finder | None:
-    """The finder at the scale whose runs across both sides best match 1:1:3:1:1."""
-    best, found = FINDER_PROFILE, None
-    for scale in (0.85, 1.0, 1.15):
+def _fit_profile(gray: np.ndarray, c: np.ndarray, a: np.ndarray, b: np.ndarray,
+                 least: float = FINDER_PROFILE, scales: tuple[float, ...] = (0.85, 1.0, 1.15),
+                 ) -> Finder | None:  # fmt: skip
+    """The finder at the scale whose runs across both sides best match 1:1:3:1:1: at least
+    FINDER_PROFILE across one side and `least` across the other."""
+    best, found = -1.0, None
+    for scale in scales:
         corrs, contrast = [], 255.0
         for d in (a * scale, b * scale):
             p = _sample(gray, c[0] + _T * d[0], c[1] + _T * d[1])
             corrs.append(float(np.corrcoef(-p, _RUNS)[0, 1]) if p.std() > 0 else 0.0)
             core = float(p[12:16].mean())
             contrast = min(contrast, float(p[_RUNS == 0].mean()) - core)
-        if min(corrs) > best and contrast > 0:
+        ok = max(corrs) > FINDER_PROFILE and min(corrs) > least and contrast > 0
+        if ok and min(corrs) > best:
             best = min(corrs)
             found = Finder(_pt(c), _pt(a * scale), _pt(b * scale), core, contrast)
     return found
