@@ -3,7 +3,8 @@
 A QR code's corners hold finder patterns: a dark square ring, a light ring and a dark
 core, 1:1:3:1:1 modules across. On a wristband in the background of a photo the
 modules are 2-3 px and blurred, so zxing cannot read the code; the nested squares still
-show in a local threshold as a dark blob with a hole that holds a dark core. Three of
+show in a local threshold as a dark blob with a hole that holds a dark core (finders.py).
+Three of
 them at the corners of a square filled with modules are a QR code (two, when blur took the
 third); one alone, with paper outside two sides and modules beyond the other two, is a
 Micro QR code (for short data such as "MRN:95106631" segno, which the bench uses, picks
@@ -12,50 +13,16 @@ Micro QR). Blur at 2-3 px a module wipes out timing patterns, so they are not as
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from itertools import combinations
 
-import cv2
 import numpy as np
 
+from phiguard.finders import Finder, find_finders, pt, sample
 from phiguard.models import Box
 
-BLOCK = 15  # px: adaptive-threshold window; wider ones fill the light ring of a blurred finder
-OFFSET = 10  # gray levels below the local mean that count as dark
-MIN_HOLE = 3.0  # px: the light ring's inside (5 modules); smaller cores are gone in blur
-MAX_HOLE = 120.0  # px: bigger codes are zxing's
-FINDER_PROFILE = 0.6  # correlation with the 1:1:3:1:1 profile across both axes
-# Motion blur fills a finder's light ring along its path (a discharge form, seeds 69 and
-# 101): the core is left a solid dark blob, its profile 0.73-0.83 across the smear and
-# 0.33-0.44 along it. Such a blob is asked for the finder's profile across one side and
-# for this much of it along the other.
-SMEARED = 0.3
-SOLID = 0.6  # least share of dark pixels in a smeared core's bounding box
-# A smeared core is printed black: at most this share of its ring's gray (0.03-0.22 on
-# the codes of seeds 69 and 101; small bold text on screens, 0.66-0.85, made three-blob
-# "codes" of patient lists).
-DARK_CORE = 0.5
 QUIET = 0.6  # a quiet zone is this much of the way from the core's gray to the ring's
 BUSY = 0.25  # least share of dark (and of light) modules in a code's data
 PAD = 2  # modules around the code in the box
-
-
-@dataclass(frozen=True)
-class Finder:
-    """A finder pattern: its centre and one module along each of its two sides, in px.
-
-    The sides need not be square to each other: a code seen at an angle is sheared."""
-
-    c: tuple[float, float]
-    a: tuple[float, float]
-    b: tuple[float, float]
-    core: float  # gray level of the dark core
-    contrast: float  # light ring minus dark core, gray levels
-    smeared: bool = False  # found by its core alone (_smeared)
-
-    @property
-    def module(self) -> float:
-        return float(np.sqrt(np.hypot(*self.a) * np.hypot(*self.b)))
 
 
 def qr_shapes(gray: np.ndarray) -> list[tuple[Box, str]]:
@@ -93,108 +60,6 @@ def _trios(finders: list[Finder]) -> list[tuple[int, int, int]]:
                 and np.hypot(g.c[0] - f.c[0], g.c[1] - f.c[1]) < 75 * f.module]  # fmt: skip
         out += [(k, i, j) for i, j in combinations(near, 2)]
     return out
-
-
-def find_finders(gray: np.ndarray) -> list[Finder]:
-    """Nested dark/light/dark squares with the finder's run profile."""
-    # Sensor noise and JPEG make specks by the hundred thousand in a flat area under a
-    # local threshold (findContours then takes seconds); a light blur and an offset of
-    # 10 levels leave a few thousand and keep a blurred finder's light ring.
-    smooth = cv2.GaussianBlur(gray, (3, 3), 0)
-    bw = cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
-                               BLOCK, OFFSET)  # fmt: skip
-    contours, hier = cv2.findContours(bw, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
-    if hier is None:
-        return []
-    parent = hier[0][:, 3]
-    found = [
-        _finder(gray, contours[int(parent[core])], contours[int(core)])
-        for core in np.flatnonzero((parent >= 0) & (parent[np.maximum(parent, 0)] >= 0))
-    ]
-    found += [_smeared(gray, bw, contours[int(i)]) for i in np.flatnonzero(hier[0][:, 2] < 0)]
-    out: list[Finder] = []
-    for f in found:
-        if f and not any(np.hypot(f.c[0] - o.c[0], f.c[1] - o.c[1]) < 3 * o.module for o in out):
-            out.append(f)
-    return out
-
-
-def _finder(gray: np.ndarray, hole: np.ndarray, core: np.ndarray) -> Finder | None:
-    _, _, w, h = cv2.boundingRect(hole)
-    if not (min(w, h) >= MIN_HOLE and max(w, h) <= MAX_HOLE and min(w, h) > 0.5 * max(w, h)):
-        return None
-    hole_area, core_area = cv2.contourArea(hole), cv2.contourArea(core)
-    if not 0.08 * hole_area <= core_area <= 0.7 * hole_area:
-        return None
-    quad = _corners(hole)
-    if quad is None or cv2.contourArea(quad.astype(np.float32)) < 0.7 * hole_area:
-        return None
-    c = quad.mean(axis=0)
-    m = cv2.moments(core)
-    if m["m00"] <= 0 or np.hypot(m["m10"] / m["m00"] - c[0], m["m01"] / m["m00"] - c[1]) > 0.2 * w:
-        return None
-    # The hole is the light ring's inside: 5 modules across.
-    a = (quad[1] - quad[0] + quad[2] - quad[3]) / 10
-    b = (quad[3] - quad[0] + quad[2] - quad[1]) / 10
-    return _fit_profile(gray, c, a, b)
-
-
-def _smeared(gray: np.ndarray, bw: np.ndarray, blob: np.ndarray) -> Finder | None:
-    """A finder whose light ring motion blur filled along one side: its core, a solid blob
-    3 modules across, with the finder's profile across the smear."""
-    x, y, w, h = cv2.boundingRect(blob)
-    if min(w, h) < 0.6 * MIN_HOLE or max(w, h) > 0.6 * MAX_HOLE or min(w, h) <= 0.5 * max(w, h):
-        return None
-    if bw[y : y + h, x : x + w].mean() < SOLID * 255:
-        return None
-    (cx, cy), (rw, rh), deg = cv2.minAreaRect(blob)
-    t = np.radians(deg)
-    a, b = np.array([np.cos(t), np.sin(t)]) * rw / 3, np.array([-np.sin(t), np.cos(t)]) * rh / 3
-    f = _fit_profile(gray, np.array([cx, cy]), a, b, SMEARED, (0.8, 0.9, 1.0, 1.1, 1.25))
-    dark = f is not None and f.core <= DARK_CORE * (f.core + f.contrast)
-    return replace(f, smeared=True) if f and dark else None
-
-
-def _corners(contour: np.ndarray) -> np.ndarray | None:
-    """The four corners of a roughly quadrilateral contour, in order around it."""
-    poly = cv2.approxPolyDP(contour, 0.08 * cv2.arcLength(contour, True), True)
-    if len(poly) != 4:
-        poly = cv2.boxPoints(cv2.minAreaRect(contour))
-    return np.asarray(poly, dtype=np.float64).reshape(4, 2)
-
-
-_RUNS = np.repeat([1.0, 0.0, 1.0, 1.0, 1.0, 0.0, 1.0], 4)  # dark=1 over 7 modules, 4 samples each
-_T = (np.arange(28) - 13.5) / 4
-
-
-def _fit_profile(gray: np.ndarray, c: np.ndarray, a: np.ndarray, b: np.ndarray,
-                 least: float = FINDER_PROFILE, scales: tuple[float, ...] = (0.85, 1.0, 1.15),
-                 ) -> Finder | None:  # fmt: skip
-    """The finder at the scale whose runs across both sides best match 1:1:3:1:1: at least
-    FINDER_PROFILE across one side and `least` across the other."""
-    best, found = -1.0, None
-    for scale in scales:
-        corrs, contrast = [], 255.0
-        for d in (a * scale, b * scale):
-            p = _sample(gray, c[0] + _T * d[0], c[1] + _T * d[1])
-            corrs.append(float(np.corrcoef(-p, _RUNS)[0, 1]) if p.std() > 0 else 0.0)
-            core = float(p[12:16].mean())
-            contrast = min(contrast, float(p[_RUNS == 0].mean()) - core)
-        ok = max(corrs) > FINDER_PROFILE and min(corrs) > least and contrast > 0
-        if ok and min(corrs) > best:
-            best = min(corrs)
-            found = Finder(_pt(c), _pt(a * scale), _pt(b * scale), core, contrast)
-    return found
-
-
-def _pt(v: np.ndarray) -> tuple[float, float]:
-    return float(v[0]), float(v[1])
-
-
-def _sample(gray: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    xi = np.clip(np.rint(xs), 0, gray.shape[1] - 1).astype(int)
-    yi = np.clip(np.rint(ys), 0, gray.shape[0] - 1).astype(int)
-    return gray[yi, xi].astype(np.float32)
 
 
 def _triangle(gray: np.ndarray, *trio: Finder) -> np.ndarray | None:
@@ -243,7 +108,7 @@ def _turn(v: np.ndarray, degrees: float) -> np.ndarray:
 def _frame(f: Finder, v1: np.ndarray, v2: np.ndarray, m: float) -> Finder:
     """Finder f with one module along v1 and along v2 as its sides."""
     a, b = v1 * m / np.hypot(*v1), v2 * m / np.hypot(*v2)
-    return Finder(f.c, _pt(a), _pt(b), f.core, f.contrast)
+    return Finder(f.c, pt(a), pt(b), f.core, f.contrast)
 
 
 def _square(gray: np.ndarray, f: Finder, far: tuple[float, float],
@@ -310,7 +175,7 @@ def _quiet(gray: np.ndarray, f: Finder, su: int, sv: int) -> np.ndarray:
     xs, ys = np.concatenate([_points(f, -su * 5.0, _SIDE * sv), _points(f, _SIDE * su, -sv * 5.0)],
                             axis=1)  # fmt: skip
     on = (xs > -0.5) & (xs < gray.shape[1] - 0.5) & (ys > -0.5) & (ys < gray.shape[0] - 0.5)
-    return _sample(gray, xs[on], ys[on]) if on.any() else np.array([f.core + f.contrast])
+    return sample(gray, xs[on], ys[on]) if on.any() else np.array([f.core + f.contrast])
 
 
 def _quiet_corner(gray: np.ndarray, f: Finder) -> bool:
@@ -328,7 +193,7 @@ _BAND = np.array([(u, v) for u in range(-3, 8) for v in range(-3, 8) if max(u, v
 
 def _grid(gray: np.ndarray, f: Finder, u: np.ndarray | float, v: np.ndarray | float) -> np.ndarray:
     """Gray levels at module coordinates (u, v) of the finder's frame."""
-    return _sample(gray, *_points(f, u, v))
+    return sample(gray, *_points(f, u, v))
 
 
 def _points(f: Finder, u: np.ndarray | float, v: np.ndarray | float) -> np.ndarray:
