@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
+
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from phiguard.config import Config
-from phiguard.models import Box
+from phiguard.models import Box, Word
+from phiguard.noteread import read_notes_again
+from phiguard.ocr import Block
 from phiguard.redact import redaction_boxes
+from phiguard.regions import Region
 from phiguard.scan import scan_image
 from phiguard.sticky import writing_on_notes
 from tests.support import FONT, engine
@@ -231,3 +236,69 @@ def test_a_close_up_note_is_a_note_and_a_big_pastel_poster_is_not() -> None:
     assert len(writing_on_notes(np.asarray(_photo(note, angle=3, at=(300, 150))))) == 1
     poster = _note(["Flu shots", "for staff"], 12, 0).resize((400, 520))
     assert writing_on_notes(np.asarray(_photo(poster, angle=3, at=(300, 150)))) == []
+
+
+def _ink_page() -> tuple[np.ndarray, Box]:
+    """A pale page with two lines of dark marks in a note's writing box."""
+    gray = np.full((300, 400), 230, np.uint8)
+    for y in (110, 140):
+        for x in range(110, 290, 12):
+            gray[y : y + 10, x : x + 7] = 40
+    return gray, Box(100, 100, 200, 60)
+
+
+def test_a_note_misread_in_a_larger_block_is_read_again_on_its_own() -> None:
+    gray, writing = _ink_page()
+    seen = [
+        Word("hey.", Box(108, 106, 60, 16), 80.0, 1),
+        Word("Spving202", Box(172, 106, 120, 46), 90.0, 1),
+    ]
+    other = Word("Vitals", Box(10, 10, 50, 14), 99.0, 0)
+    blocks = [Block((other, *seen), Region(Box(0, 0, 400, 300), 14.0, 0.0, 40))]
+    again = [
+        Word("wifi:", Box(108, 106, 50, 16), 97.0, 0),
+        Word("StaffNet", Box(170, 106, 110, 16), 80.0, 0),
+        Word("key:", Box(108, 136, 50, 16), 90.0, 1),
+        Word("Spring2021!", Box(170, 136, 120, 16), 98.0, 1),
+    ]
+    asked: list[Region] = []
+
+    def reader(region: Region, base: int) -> list[Word]:
+        asked.append(region)
+        return [Word(w.text, w.box, w.conf, base + w.line) for w in again]
+
+    out = read_notes_again(gray, blocks, [writing], reader)
+    assert [r.box for r in asked] == [writing] and 8 <= asked[0].line_height <= 12
+    assert [w.text for b in out for w in b.words] == [
+        "Vitals",
+        "wifi:",
+        "StaffNet",
+        "key:",
+        "Spring2021!",
+    ]
+    assert min(w.line for w in out[-1].words) > 1  # line ids stay unique across blocks
+    # A note read as a login already is not read again; a rereading worse than the first is dropped.
+    login = [Block((Word("pw:", Box(108, 106, 40, 16), 90.0, 1), *seen), None)]
+    assert read_notes_again(gray, login, [writing], reader) == login
+    assert (
+        read_notes_again(
+            gray, blocks, [writing], lambda r, b: [Word("x", Box(108, 106, 9, 9), 50.0, b)]
+        )
+        == blocks
+    )
+
+
+def test_a_wifi_key_on_a_note_by_a_monitor_is_a_credential() -> None:
+    # Bench seed 103 photo 26: read within the monitor's block, "hey. Spving202 1!".
+    from bench.synth.corpus import make_photo
+
+    jpeg, rec = make_photo(103, 26)
+    photo = Image.open(io.BytesIO(jpeg)).convert("RGB")
+    (quad,) = [v["quad"] for v in rec["values"] if v["kind"] == "CREDENTIAL"]
+    xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+    cfg = Config(faces="ignore")
+    rep = scan_image(photo, engine(), cfg, "note.jpg")
+    assert "CREDENTIAL" in {f.entity_type for f in rep.findings}, rep.findings
+    boxes = redaction_boxes(rep.findings, photo.width, photo.height, cfg)
+    secret = Box(int(min(xs)), int(min(ys)), int(max(xs) - min(xs)), int(max(ys) - min(ys)))
+    assert any(b.intersection(secret) >= 0.95 * secret.area for b in boxes), (boxes, secret)

@@ -4,7 +4,7 @@ Measured on the text blocks of the 12 hardest corpus photos (patient lists, cens
 boards in marker fonts, small chart text): Tesseract read 43 of the planted values,
 rapidocr's PP-OCR models (ONNX, shipped inside the rapidocr wheel; nothing is fetched)
 read 123. Reading every block with it was also faster than reading each with Tesseract
-first (ocr._read_region). Its detector also finds the text lines of the whole photo
+first (ocr.read_region). Its detector also finds the text lines of the whole photo
 that the gradient missed (find_lines); Tesseract reads any block PP-OCR finds nothing in.
 The recognizer runs on OpenVINO where the CPU computes in bfloat16, else on onnxruntime
 (runtime()); the detector on onnxruntime. A block's lines are found with rapidocr's

@@ -29,9 +29,11 @@ from phiguard.engine import Engine
 from phiguard.known import known_findings
 from phiguard.mirror import looks_mirrored, unmirror
 from phiguard.models import Box, Finding, Word
-from phiguard.ocr import Block, OcrOptions, ocr_words, read_blocks, uses_pp_ocr
+from phiguard.noteread import read_notes_again
+from phiguard.ocr import Block, OcrOptions, ocr_words, read_blocks, read_region, uses_pp_ocr
 from phiguard.phototext import birth_dates, doubt_ocr_names, guesses, one_block_names
 from phiguard.post import combinations_in_photo
+from phiguard.regions import Region
 from phiguard.stamps import stamp_words
 
 Adjust = Callable[[list[Finding]], list[Finding]]
@@ -123,7 +125,12 @@ def _read_text(
     like a record (`on_notes`: the writing on its sticky notes, which lifts weak values
     as a record does)."""
     opts = OcrOptions(lang=config.ocr_lang, engine=config.ocr_engine)
-    blocks = read_blocks(image, opts)
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+    def reader(region: Region, base: int) -> list[Word]:
+        return read_region(gray, region, opts, base)
+
+    blocks = read_notes_again(gray, read_blocks(image, opts), on_notes(), reader)
     words = [w for b in blocks for w in b.words]
     ocr = join_words(words)
     recs = layout.records(blocks)

@@ -189,7 +189,7 @@ def read_blocks(image: Image.Image, opts: OcrOptions = OcrOptions()) -> list[Blo
         out = [Block(tuple(full), None)]
     base = 1 + max((w.line for b in out for w in b.words), default=0)
     for region in regions:
-        words = _read_region(gray, region, opts, base)
+        words = read_region(gray, region, opts, base)
         out.append(Block(tuple(words), region))
         base = 1 + max((w.line for w in words), default=base)
     return _without_rereadings(out)
@@ -251,7 +251,7 @@ def uses_pp_ocr(opts: OcrOptions) -> bool:
     return opts.engine != "tesseract" and deepocr.available()
 
 
-def _read_region(gray: np.ndarray, region: Region, opts: OcrOptions, base: int) -> list[Word]:
+def read_region(gray: np.ndarray, region: Region, opts: OcrOptions, base: int) -> list[Word]:
     """PP-OCR first where it is installed; Tesseract where it found nothing (or is off).
 
     Measured on an unseen corpus seed: PP-OCR on every block made 68% of the values

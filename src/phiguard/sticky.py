@@ -70,15 +70,28 @@ def note_findings(
     out = []
     for writing in writings:
         inside = [w for w in words if w.box.centre_in(writing)]
-        secret = next((w.text for w in inside if _PASSWORD.fullmatch(w.text.strip())), None)
-        if secret or _login_pair(inside) or _labelled(inside):
-            out.append(Finding("CREDENTIAL", 0.7, secret or "login", boxes=(writing,),
+        # A word read from the writing may run past it where light across the note left
+        # its corner out of the paper found (a password's last 60 px, seed 103).
+        whole = Box.around([writing, *(w.box for w in inside)])
+        if secret := secret_in(inside):
+            out.append(Finding("CREDENTIAL", 0.7, secret, boxes=(whole,),
                                source="layout:sticky-note"))  # fmt: skip
-        elif not (_ordinary(inside) and _all_read(gray, writing, inside)):
+        elif not is_plain(gray, writing, inside):
             out.append(Finding(KIND if blur else "NEEDS_REVIEW", 0.7,
                                f"sticky note: {len(inside)} words read, not as plain text",
-                               boxes=(writing,), source="layout:sticky-note"))  # fmt: skip
+                               boxes=(whole,), source="layout:sticky-note"))  # fmt: skip
     return out
+
+
+def secret_in(words: list[Word]) -> str | None:
+    """The password read on a note, "login" for a login written down, or None."""
+    secret = next((w.text for w in words if _PASSWORD.fullmatch(w.text.strip())), None)
+    return secret or ("login" if _login_pair(words) or _labelled(words) else None)
+
+
+def is_plain(gray: np.ndarray, writing: Box, words: list[Word]) -> bool:
+    """Read with confidence as plain words, all of its ink."""
+    return _ordinary(words) and _all_read(gray, writing, words)
 
 
 def writing_on_notes(rgb: np.ndarray, gray: np.ndarray | None = None) -> list[Box]:
@@ -236,17 +249,27 @@ def _all_read(gray: np.ndarray, writing: Box, words: list[Word]) -> bool:
     """Whether the words read cover the writing's ink: one word read well ("login" read
     "togin", "dtucker" read "dhucker") says nothing of the line beside it that no
     reader made out ("bramirez / f3G6wReq(dTV", "/ Fall2025!": seeds 7 and 59)."""
+    return ink_read(gray, writing, words) >= READ_INK
+
+
+def ink_read(gray: np.ndarray, writing: Box, words: list[Word]) -> float:
+    """The share of the writing's ink under the words read (1.0: no ink)."""
     h, w = gray.shape
-    box = writing.padded(0, w, h)  # clipped to the photo
-    crop = gray[box.y : box.bottom, box.x : box.right]
-    ink = crop < np.median(crop) - INK_DROP
+    box, ink = ink_inside(gray, writing)
     if not ink.any():
-        return True
+        return 1.0
     read = np.zeros_like(ink)
     for word in words:
         b = word.box.padded(3, w, h)
         read[max(0, b.y - box.y) : b.bottom - box.y, max(0, b.x - box.x) : b.right - box.x] = 1
-    return bool((ink & read).sum() >= READ_INK * ink.sum())
+    return float((ink & read).sum() / ink.sum())
+
+
+def ink_inside(gray: np.ndarray, writing: Box) -> tuple[Box, np.ndarray]:
+    """The writing's box clipped to the photo, and its ink: darker than the paper."""
+    box = writing.padded(0, gray.shape[1], gray.shape[0])
+    crop = gray[box.y : box.bottom, box.x : box.right]
+    return box, crop < np.median(crop) - INK_DROP
 
 
 def _ordinary(words: list[Word]) -> bool:
