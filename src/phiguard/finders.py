@@ -8,6 +8,7 @@ qrshape.py puts finders together into codes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import cv2
@@ -24,6 +25,7 @@ FINDER_PROFILE = 0.6  # correlation with the 1:1:3:1:1 profile across both axes
 # for this much of it along the other.
 SMEARED = 0.3
 SOLID = 0.6  # least share of dark pixels in a smeared core's bounding box
+SMEAR_CORE = 5  # px: a smeared core's least side (the bench's were 12-15 px where found)
 # A smeared core is printed black: at most this share of its ring's gray (0.03-0.22 on
 # the codes of seeds 69 and 101; small bold text on screens, 0.66-0.85, made three-blob
 # "codes" of patient lists).
@@ -65,7 +67,7 @@ def find_finders(gray: np.ndarray) -> list[Finder]:
         _finder(gray, contours[int(parent[core])], contours[int(core)])
         for core in np.flatnonzero((parent >= 0) & (parent[np.maximum(parent, 0)] >= 0))
     ]
-    found += [_smeared(gray, bw, contours[int(i)]) for i in np.flatnonzero(hier[0][:, 2] < 0)]
+    found += _smeared_all(gray, bw, contours, np.flatnonzero(hier[0][:, 2] < 0))
     out: list[Finder] = []
     for f in found:
         if f and not any(np.hypot(f.c[0] - o.c[0], f.c[1] - o.c[1]) < 3 * o.module for o in out):
@@ -93,14 +95,22 @@ def _finder(gray: np.ndarray, hole: np.ndarray, core: np.ndarray) -> Finder | No
     return _fit_profile(gray, c, a, b)
 
 
-def _smeared(gray: np.ndarray, bw: np.ndarray, blob: np.ndarray) -> Finder | None:
-    """A finder whose light ring motion blur filled along one side: its core, a solid blob
-    3 modules across, with the finder's profile across the smear."""
-    x, y, w, h = cv2.boundingRect(blob)
-    if min(w, h) < 0.6 * MIN_HOLE or max(w, h) > 0.6 * MAX_HOLE or min(w, h) <= 0.5 * max(w, h):
-        return None
-    if bw[y : y + h, x : x + w].mean() < SOLID * 255:
-        return None
+def _smeared_all(gray: np.ndarray, bw: np.ndarray, contours: Sequence[np.ndarray],
+                 childless: np.ndarray) -> list[Finder | None]:  # fmt: skip
+    """Finders whose light ring motion blur filled along one side: each a core left alone,
+    a solid dark blob 3 modules across (SMEAR_CORE px or more: a photo has thousands of
+    specks) with the finder's profile across the smear."""
+    out = []
+    for i in childless:
+        x, y, w, h = cv2.boundingRect(contours[i])
+        if min(w, h) < SMEAR_CORE or max(w, h) > 0.6 * MAX_HOLE or min(w, h) <= 0.5 * max(w, h):
+            continue
+        if bw[y : y + h, x : x + w].mean() >= SOLID * 255:
+            out.append(_smeared(gray, contours[i]))
+    return out
+
+
+def _smeared(gray: np.ndarray, blob: np.ndarray) -> Finder | None:
     (cx, cy), (rw, rh), deg = cv2.minAreaRect(blob)
     t = np.radians(deg)
     a, b = np.array([np.cos(t), np.sin(t)]) * rw / 3, np.array([-np.sin(t), np.cos(t)]) * rh / 3
@@ -119,6 +129,8 @@ def _corners(contour: np.ndarray) -> np.ndarray | None:
 
 _RUNS = np.repeat([1.0, 0.0, 1.0, 1.0, 1.0, 0.0, 1.0], 4)  # dark=1 over 7 modules, 4 samples each
 _T = (np.arange(28) - 13.5) / 4
+_RUNS_DEV = _RUNS - _RUNS.mean()
+_RUNS_SS = float((_RUNS_DEV * _RUNS_DEV).sum())
 
 
 def _fit_profile(gray: np.ndarray, c: np.ndarray, a: np.ndarray, b: np.ndarray,
@@ -126,19 +138,20 @@ def _fit_profile(gray: np.ndarray, c: np.ndarray, a: np.ndarray, b: np.ndarray,
                  ) -> Finder | None:  # fmt: skip
     """The finder at the scale whose runs across both sides best match 1:1:3:1:1: at least
     FINDER_PROFILE across one side and `least` across the other."""
-    best, found = -1.0, None
-    for scale in scales:
-        corrs, contrast = [], 255.0
-        for d in (a * scale, b * scale):
-            p = sample(gray, c[0] + _T * d[0], c[1] + _T * d[1])
-            corrs.append(float(np.corrcoef(-p, _RUNS)[0, 1]) if p.std() > 0 else 0.0)
-            core = float(p[12:16].mean())
-            contrast = min(contrast, float(p[_RUNS == 0].mean()) - core)
-        ok = max(corrs) > FINDER_PROFILE and min(corrs) > least and contrast > 0
-        if ok and min(corrs) > best:
-            best = min(corrs)
-            found = Finder(pt(c), pt(a * scale), pt(b * scale), core, contrast)
-    return found
+    k = np.asarray(scales)[:, None] * _T  # (scale, sample): all at once, as specks abound
+    p = np.stack([sample(gray, c[0] + k * d[0], c[1] + k * d[1]) for d in (a, b)], axis=1)
+    dev = p - p.mean(axis=-1, keepdims=True)
+    spread = np.sqrt((dev * dev).sum(axis=-1) * _RUNS_SS)
+    corrs = np.where(spread > 0, -(dev * _RUNS_DEV).sum(axis=-1) / np.maximum(spread, 1e-9), 0.0)
+    core = p[..., 12:16].mean(axis=-1)
+    contrast = (p[..., _RUNS == 0].mean(axis=-1) - core).min(axis=-1)
+    ok = (corrs.max(axis=1) > FINDER_PROFILE) & (corrs.min(axis=1) > least) & (contrast > 0)
+    if not ok.any():
+        return None
+    i = int(np.argmax(np.where(ok, corrs.min(axis=1), -np.inf)))  # the first of equals
+    return Finder(
+        pt(c), pt(a * scales[i]), pt(b * scales[i]), float(core[i, 1]), float(contrast[i])
+    )
 
 
 def pt(v: np.ndarray) -> tuple[float, float]:
