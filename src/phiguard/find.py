@@ -104,7 +104,7 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
         )
         codes = pool.submit(find_codes, image)
         on_notes = pool.submit(writing_on_notes, rgb, gray)
-        found, blocks, recs = _read_text(image, rgb, engine, config, on_notes.result)
+        found, blocks, recs = _read_text(image, (rgb, gray), engine, config, on_notes.result)
         found_codes = not_words(codes.result(), blocks)
         objects = found_codes + layout.block_findings(recs, found_codes)
         objects += layout.noise_findings(blocks, recs)
@@ -118,14 +118,14 @@ def find_in_image(image: Image.Image, engine: Engine, config: Config) -> list[Fi
 
 
 def _read_text(
-    image: Image.Image, rgb: np.ndarray, engine: Engine, config: Config,
+    image: Image.Image, pixels: tuple[np.ndarray, np.ndarray], engine: Engine, config: Config,
     on_notes: Callable[[], list[Box]],
 ) -> tuple[list[Finding], list[Block], list[layout.Record]]:  # fmt: skip
-    """Text findings of a photo (`rgb`: its pixels), its blocks, and the blocks that look
-    like a record (`on_notes`: the writing on its sticky notes, which lifts weak values
-    as a record does)."""
+    """Text findings of a photo (`pixels`: its RGB and gray), its blocks, and the blocks
+    that look like a record (`on_notes`: the writing on its sticky notes, which lifts
+    weak values as a record does, and is read again where it was read badly)."""
     opts = OcrOptions(lang=config.ocr_lang, engine=config.ocr_engine)
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    rgb, gray = pixels
 
     def reader(region: Region, base: int) -> list[Word]:
         return read_region(gray, region, opts, base)

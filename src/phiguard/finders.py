@@ -111,6 +111,7 @@ def _smeared_all(gray: np.ndarray, bw: np.ndarray, contours: Sequence[np.ndarray
 
 
 def _smeared(gray: np.ndarray, blob: np.ndarray) -> Finder | None:
+    """The smeared finder whose core is `blob`, with its sides along the blob's own."""
     (cx, cy), (rw, rh), deg = cv2.minAreaRect(blob)
     t = np.radians(deg)
     a, b = np.array([np.cos(t), np.sin(t)]) * rw / 3, np.array([-np.sin(t), np.cos(t)]) * rh / 3

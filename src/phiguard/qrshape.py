@@ -4,9 +4,8 @@ A QR code's corners hold finder patterns: a dark square ring, a light ring and a
 core, 1:1:3:1:1 modules across. On a wristband in the background of a photo the
 modules are 2-3 px and blurred, so zxing cannot read the code; the nested squares still
 show in a local threshold as a dark blob with a hole that holds a dark core (finders.py).
-Three of
-them at the corners of a square filled with modules are a QR code (two, when blur took the
-third); one alone, with paper outside two sides and modules beyond the other two, is a
+Three of them at the corners of a square filled with modules are a QR code (two, when blur
+took the third); one alone, with paper outside two sides and modules beyond the other two, is a
 Micro QR code (for short data such as "MRN:95106631" segno, which the bench uses, picks
 Micro QR). Blur at 2-3 px a module wipes out timing patterns, so they are not asked for.
 """
