@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from phiguard.config import Config
 from phiguard.engine import Engine, build_engine
+from phiguard.models import Box
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 PHIGUARD = [sys.executable, "-m", "phiguard"]
@@ -20,6 +21,12 @@ PHIGUARD = [sys.executable, "-m", "phiguard"]
 @functools.lru_cache(maxsize=1)
 def engine() -> Engine:
     return build_engine(Config())
+
+
+def quad_box(quad: list[list[float]]) -> Box:
+    """The upright box around a labelled value's quad in a bench photo."""
+    xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+    return Box(int(min(xs)), int(min(ys)), int(max(xs) - min(xs)), int(max(ys) - min(ys)))
 
 
 def render_lines(

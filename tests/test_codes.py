@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 from phiguard.codes import find_codes
 from phiguard.models import Box, Finding
-from tests.support import FONT, render_lines
+from tests.support import FONT, quad_box, render_lines
 
 
 def cluttered(size: tuple[int, int] = (1200, 900)) -> Image.Image:
@@ -109,8 +109,7 @@ def test_bench_photos_under_motion_blur(seed: int, index: int, codes: int) -> No
     found = qr_findings(Image.open(io.BytesIO(jpeg)).convert("RGB"))
     assert len(found) == codes == len(quads), found
     for f, quad in zip(found, quads, strict=True):
-        xs, ys = [p[0] for p in quad], [p[1] for p in quad]
-        code = Box(int(min(xs)), int(min(ys)), int(max(xs) - min(xs)), int(max(ys) - min(ys)))
+        code = quad_box(quad)
         assert f.boxes[0].intersection(code) >= 0.95 * code.area, (f, code)
 
 
@@ -275,8 +274,7 @@ def test_a_barcode_blurred_or_seen_at_an_angle_is_found(seed: int, index: int) -
     jpeg, rec = make_photo(seed, index)
     photo = Image.open(io.BytesIO(jpeg)).convert("RGB")
     (quad,) = [v["quad"] for v in rec["values"] if v["kind"] == "BARCODE"]
-    xs, ys = [p[0] for p in quad], [p[1] for p in quad]
-    code = Box(int(min(xs)), int(min(ys)), int(max(xs) - min(xs)), int(max(ys) - min(ys)))
+    code = quad_box(quad)
     found = [b for f in find_codes(photo) if f.entity_type == "BARCODE" for b in f.boxes]
     assert any(b.intersection(code) >= 0.9 * code.area for b in found), (found, code)
 

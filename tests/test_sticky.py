@@ -16,7 +16,7 @@ from phiguard.redact import redaction_boxes
 from phiguard.regions import Region
 from phiguard.scan import scan_image
 from phiguard.sticky import writing_on_notes
-from tests.support import FONT, engine
+from tests.support import FONT, engine, quad_box
 
 AQUA = (150, 205, 200)
 
@@ -295,10 +295,9 @@ def test_a_wifi_key_on_a_note_by_a_monitor_is_a_credential() -> None:
     jpeg, rec = make_photo(103, 26)
     photo = Image.open(io.BytesIO(jpeg)).convert("RGB")
     (quad,) = [v["quad"] for v in rec["values"] if v["kind"] == "CREDENTIAL"]
-    xs, ys = [p[0] for p in quad], [p[1] for p in quad]
     cfg = Config(faces="ignore")
     rep = scan_image(photo, engine(), cfg, "note.jpg")
     assert "CREDENTIAL" in {f.entity_type for f in rep.findings}, rep.findings
     boxes = redaction_boxes(rep.findings, photo.width, photo.height, cfg)
-    secret = Box(int(min(xs)), int(min(ys)), int(max(xs) - min(xs)), int(max(ys) - min(ys)))
+    secret = quad_box(quad)
     assert any(b.intersection(secret) >= 0.95 * secret.area for b in boxes), (boxes, secret)

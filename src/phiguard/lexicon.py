@@ -80,10 +80,10 @@ def is_near_first_name(word: str) -> bool:
     ordinary words by the hundred ("Renal", "Email", "Chart"), and no English word list
     ships here to tell them apart.
     """
+    if is_first_name(word):
+        return True
     raw = word.strip(".,;:'-")
     w = raw.lower()
-    if w in first_names():
-        return True
     if len(w) < 5 or not w.isalpha() or not raw[0].isupper():
         return False
     masked, short = _one_off()
