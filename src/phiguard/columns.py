@@ -105,7 +105,7 @@ def _best_tilt(group: list[Block], words: list[Word], phi: list[bool], h: float,
     tried = []
     for deg in [own, *np.arange(-MAX_TILT, MAX_TILT + 0.1, TILT_STEP)]:
         a = math.radians(float(deg))
-        tried.append((float(deg), a, len(_cells(words, phi, a, h))))
+        tried.append((float(deg), a, len(_rows(words, a, h))))  # the count needs no cells
     # At the right tilt the rows hold together: the fewest cells. A wrong tilt cuts rows
     # into pieces that can line up by chance (a chart form's lines at 13 degrees).
     fewest = min(t[2] for t in tried)
@@ -132,38 +132,47 @@ def _best_tilt(group: list[Block], words: list[Word], phi: list[bool], h: float,
     return best[1], best[2], best[3]
 
 
-def _cells(words: list[Word], phi: list[bool], angle: float, h: float,
-           own_rect: bool = False) -> list[Cell]:  # fmt: skip
-    """Words joined along rows into cells; a cell is PHI when a finding covers a word
-    (phi[i]: words[i] is covered). With own_rect, the gap between two words is measured
-    between their own rectangles, not the upright boxes round them."""
-    Item = tuple[tuple[float, float, float, float], tuple[float, float] | None, Word, bool]
-    people = layout_cues().people
-    placed: list[Item] = sorted(
-        (
-            (_extent(w.box, angle), _own_span(w.box, angle) if own_rect else None, w, p)
-            for w, p in zip(words, phi, strict=True)
-        ),
+Placed = tuple[tuple[float, float, float, float], tuple[float, float] | None, int]
+
+
+def _rows(words: list[Word], angle: float, h: float, own_rect: bool = False) -> list[list[Placed]]:
+    """Words joined along rows into cells: each row's words as (extent, own span, index).
+    With own_rect, the gap between two words is measured between their own rectangles,
+    not the upright boxes round them."""
+    placed: list[Placed] = sorted(
+        ((_extent(w.box, angle), _own_span(w.box, angle) if own_rect else None, i)
+         for i, w in enumerate(words)),
         key=lambda t: t[0][0],
-    )
-    rows: list[list[Item]] = []
+    )  # fmt: skip
+    rows: list[list[Placed]] = []
     for item in placed:
-        (u0, _, v0, v1), own, _w, _phi = item
+        (u0, _, v0, v1), own, _i = item
         mid = (v0 + v1) / 2
         for row in rows:
-            (_, pu1, pv0, pv1), pown, _p, _pphi = row[-1]
+            (_, pu1, pv0, pv1), pown, _p = row[-1]
             gap = own[0] - pown[1] if own and pown else u0 - pu1
             if abs((pv0 + pv1) / 2 - mid) < 0.5 * h and gap < GAP * h:
                 row.append(item)
                 break
         else:
             rows.append([item])
-    return [Cell(min(e[0] for e, *_ in r), max(e[1] for e, *_ in r),
-                 min(e[2] for e, *_ in r), max(e[3] for e, *_ in r), any(p for *_, p in r),
-                 _namelike([w.text for _, _, w, _ in r]), _valuelike([w.text for _, _, w, _ in r]),
-                 ":" in r[0][2].text, _norm(" ".join(w.text for _, _, w, _ in r)) in people,
-                 is_near_first_name(r[0][2].text))
-            for r in rows]  # fmt: skip
+    return rows
+
+
+def _cells(words: list[Word], phi: list[bool], angle: float, h: float,
+           own_rect: bool = False) -> list[Cell]:  # fmt: skip
+    """The cells of _rows; a cell is PHI when a finding covers a word (phi[i]: words[i]
+    is covered)."""
+    people = layout_cues().people
+    out = []
+    for r in _rows(words, angle, h, own_rect):
+        texts = [words[i].text for *_, i in r]
+        out.append(Cell(min(e[0] for e, *_ in r), max(e[1] for e, *_ in r),
+                        min(e[2] for e, *_ in r), max(e[3] for e, *_ in r),
+                        any(phi[i] for *_, i in r), _namelike(texts), _valuelike(texts),
+                        ":" in texts[0], _norm(" ".join(texts)) in people,
+                        is_near_first_name(texts[0])))  # fmt: skip
+    return out
 
 
 def _columns(cells: list[Cell], h: float, need: int) -> list[list[Cell]]:
