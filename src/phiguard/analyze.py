@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from phiguard.config import Config
-from phiguard.engine import Engine
+from phiguard.engine import NER_ENTITIES, Engine, without_ner
 from phiguard.models import Box, Finding, Word
 
 NUMERIC_ENTITIES = frozenset(
@@ -158,7 +158,10 @@ def analyze_text(
     if confusions and digits != text and wanted & NUMERIC_ENTITIES:
         passes.append((digits, wanted & NUMERIC_ENTITIES, 1.0))
     for variant, entities, factor in passes:
-        for r in engine.analyzer.analyze(text=variant, language="en", entities=sorted(entities)):
+        # The numeric pass asks nothing of NER: only its tokens, for context words.
+        artifacts = None if entities & set(NER_ENTITIES) else without_ner(engine, variant)
+        for r in engine.analyzer.analyze(text=variant, language="en", entities=sorted(entities),
+                                         nlp_artifacts=artifacts):  # fmt: skip
             meta = r.recognition_metadata or {}
             f = Finding(
                 entity_type=r.entity_type,
