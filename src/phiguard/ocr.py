@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
+from phiguard.boards import surfaces
 from phiguard.models import Box, Word
 from phiguard.regions import Region, find_regions
 
@@ -187,12 +188,24 @@ def read_blocks(image: Image.Image, opts: OcrOptions = OcrOptions()) -> list[Blo
     else:
         full = ocr_words(image, opts)
         out = [Block(tuple(full), None)]
-    base = 1 + max((w.line for b in out for w in b.words), default=0)
+    out += _read_each(gray, regions, opts, out)
+    # A board read only in part is read whole (boards.py); the blocks inside it then
+    # give up the words it read again (_without_rereadings).
+    out += _read_each(gray, surfaces(gray, [b.region for b in out if b.region and b.words]),
+                      opts, out)  # fmt: skip
+    return _without_rereadings(out)
+
+
+def _read_each(gray: np.ndarray, regions: list[Region], opts: OcrOptions,
+               before: list[Block]) -> list[Block]:  # fmt: skip
+    """Each region read as a block, line ids going on from those of `before`."""
+    base = 1 + max((w.line for b in before for w in b.words), default=0)
+    out = []
     for region in regions:
         words = read_region(gray, region, opts, base)
         out.append(Block(tuple(words), region))
         base = 1 + max((w.line for w in words), default=base)
-    return _without_rereadings(out)
+    return out
 
 
 def _without_rereadings(blocks: list[Block]) -> list[Block]:
