@@ -26,16 +26,16 @@ MAX_SHARE = 0.35  # of the photo: a larger "surface" is a wall or a backdrop
 def surfaces(gray: np.ndarray, regions: list[Region]) -> list[Region]:
     """Light surfaces round found blocks that are much larger than the blocks inside
     them, each as a block with its blocks' text height and angle."""
-    s = min(1.0, SIDE / max(gray.shape))
+    ih, iw = gray.shape
+    s = min(1.0, SIDE / max(ih, iw))
     small = cv2.medianBlur(cv2.resize(gray, None, fx=s, fy=s, interpolation=cv2.INTER_AREA), 5)
     out: list[Region] = []
     for r in regions:
         box = _flood(small, s, r.box)
         if box is None or any(box.intersection(o.box) > 0.5 * box.area for o in out):
             continue
-        ih, iw = gray.shape
-        if box.area > MAX_SHARE * iw * ih or box.x <= 0 or box.y <= 0 or box.right >= iw - 1 \
-                or box.bottom >= ih - 1:  # fmt: skip
+        edge = box.x <= 0 or box.y <= 0 or box.right >= iw - 1 or box.bottom >= ih - 1
+        if edge or box.area > MAX_SHARE * iw * ih:  # a wall, or the photo's backdrop
             continue
         inside = [q for q in regions if box.intersection(q.box) >= 0.8 * q.box.area]
         if not inside or box.area < GROWTH * sum(q.box.area for q in inside):
