@@ -136,3 +136,18 @@ def test_the_recognizer_sees_few_widths() -> None:
         text, score, _ = deepocr._read_line(Rec(), np.ascontiguousarray(line[:, :w]))
         assert text and score > 0
     assert all(w % deepocr.REC_STEP == 0 for w in seen) and len(set(seen)) < len(seen)
+
+
+def test_the_detector_input_is_rapidocrs_own() -> None:
+    """_normalized looks rapidocr's normalisation up per gray level: the same float32s."""
+    det = deepocr._engine()._load_det_model()
+    pre = det.get_preprocess()
+    img = np.random.default_rng(1).integers(0, 256, (64, 96, 3), dtype=np.uint8)
+    theirs = np.expand_dims(pre.permute(pre.normalize(img)), axis=0).astype(np.float32)
+    assert np.array_equal(deepocr._normalized(pre, img), theirs)
+
+
+def test_the_detector_finds_what_rapidocr_finds() -> None:
+    gray = np.asarray(render_lines(BOARD, size=16, width=900, angle=4).convert("L"))
+    result = deepocr._engine()(deepocr._rgb(gray), use_det=True, use_cls=False, use_rec=False)
+    assert np.array_equal(deepocr._detect(gray), np.asarray(result.boxes, np.float32))

@@ -283,3 +283,19 @@ def test_a_tilde_between_digits_is_a_hyphen(text: str, fixed: str) -> None:
     from phiguard.analyze import undo_separator_confusions
 
     assert undo_separator_confusions(text) == fixed
+
+
+def test_the_numeric_pass_needs_no_ner() -> None:
+    """Presidio on spaCy's tokens alone finds what it finds with NER for the numeric
+    entities, context words ("MRN", "DOB") included."""
+    from phiguard.analyze import NUMERIC_ENTITIES
+    from phiguard.engine import without_ner
+    from tests.support import engine
+
+    eng = engine()
+    text = "Pt: GARCIA, MARIA  MRN 00731942  DOB 04/22/1958\nacct 88213377 call 555-201-4477"
+    wanted = sorted(NUMERIC_ENTITIES & set(eng.entities))
+    full = eng.analyzer.analyze(text=text, language="en", entities=wanted)
+    bare = eng.analyzer.analyze(text=text, language="en", entities=wanted,
+                                nlp_artifacts=without_ner(eng, text))  # fmt: skip
+    assert full and sorted(map(str, full)) == sorted(map(str, bare))
