@@ -82,37 +82,41 @@ def column_findings(
         need = MIN_PHI_CELLS if any(id(b) in in_record for b in group) else MIN_PHI_CELLS + 1
         h = max(1.0, float(np.median([w.box.h for w in words])))  # never a 0-px step
         phi = [_covered(w.box, boxes) for w in words]  # once, not at every tilt tried
-        angle, cells, cols = _best_tilt(group, words, phi, h, need)
+        tilts = _tilts(group, words, h)  # once: rows do not depend on which cells are PHI
+        angle, cells, cols = _best_tilt(tilts, words, phi, h, need)
         if cols and need > MIN_PHI_CELLS:
             # A column of names makes the block a table of people: its other columns
             # need no more than a record's do, and a first name in them is a person (a
             # nurse column: "Charles", "Samantha", "Carl").
             phi = [p or is_first_name(w.text) for w, p in zip(words, phi, strict=True)]
-            angle, cells, cols = _best_tilt(group, words, phi, h, MIN_PHI_CELLS)
+            angle, cells, cols = _best_tilt(tilts, words, phi, h, MIN_PHI_CELLS)
         out += [_finding(col, cells, angle, h, size) for col in cols]
     return out
 
 
-def _best_tilt(group: list[Block], words: list[Word], phi: list[bool], h: float,
-               need: int) -> tuple[float, list[Cell], list[list[Cell]]]:  # fmt: skip
-    """The board's tilt that lines up the most PHI cells in columns, and those columns.
+def _tilts(group: list[Block], words: list[Word], h: float) -> tuple[float, list[float]]:
+    """The block's own angle, and the tilts (degrees) to try for its columns.
 
     The block's own angle comes from its characters; on a marker board the ruled lines
     and loose strokes can mislead it by several degrees, and then a column drifts a
     name's width sideways over eight rows. So tilts either side are tried too.
     """
     own = float(np.median([b.region.angle for b in group if b.region]))
-    tried = []
-    for deg in [own, *np.arange(-MAX_TILT, MAX_TILT + 0.1, TILT_STEP)]:
-        a = math.radians(float(deg))
-        tried.append((float(deg), a, len(_rows(words, a, h))))  # the count needs no cells
+    tried = [float(deg) for deg in [own, *np.arange(-MAX_TILT, MAX_TILT + 0.1, TILT_STEP)]]
+    rows = [len(_rows(words, math.radians(deg), h)) for deg in tried]  # no cells needed
     # At the right tilt the rows hold together: the fewest cells. A wrong tilt cuts rows
     # into pieces that can line up by chance (a chart form's lines at 13 degrees).
-    fewest = min(t[2] for t in tried)
+    return own, [deg for deg, n in zip(tried, rows, strict=True) if n <= ROW_SLACK * min(rows)]
+
+
+def _best_tilt(tilts: tuple[float, list[float]], words: list[Word], phi: list[bool], h: float,
+               need: int) -> tuple[float, list[Cell], list[list[Cell]]]:  # fmt: skip
+    """Of the tilts to try (_tilts), the one that lines up the most PHI cells in columns
+    (in radians), its cells and those columns."""
+    own, degrees = tilts
     best: tuple[tuple[int, int, int, float], float, list[Cell], list[list[Cell]]] | None = None
-    for deg, a, n in tried:
-        if n > ROW_SLACK * fewest:
-            continue
+    for deg in degrees:
+        a = math.radians(deg)
         # Cut at that tilt with each word's own rectangle: upright boxes round tilted
         # words reach into the next column and join its cells to theirs.
         cells = _cells(words, phi, a, h, own_rect=True)
